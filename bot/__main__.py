@@ -1,0 +1,150 @@
+"""Command line: `python -m bot` serves Telegram; `chat`, `init`, `helplines check`, ..."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from datetime import date
+from pathlib import Path
+
+from bot.settings import ENV_FILE, MissingSecrets, Settings
+
+NO_TOKEN = (
+    "No TELEGRAM_BOT_TOKEN set: to serve Telegram, make a bot with @BotFather, put its token "
+    "in .env, and run again. Starting the terminal chat instead."
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="safeplan")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="serve Telegram (the default)")
+    commands.add_parser("chat", help="the same flows in this terminal")
+    commands.add_parser("auto", help="serve Telegram if a token is set, else the terminal chat")
+    commands.add_parser("init", help="write missing secrets to .env (never replaces one)")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser("rotate-keys", help="re-encrypt everything with the newest key")
+    helplines = commands.add_parser("helplines", help="the crisis-line directory")
+    helplines_sub = helplines.add_subparsers(dest="action", required=True)
+    check = helplines_sub.add_parser("check", help="list lines not checked for a while")
+    check.add_argument("--months", type=int, default=6)
+    args = parser.parse_args(argv)
+
+    if args.command == "init":
+        return init_secrets(ENV_FILE)
+    if args.command == "helplines":
+        from bot.helplines import format_stale_report, load_directory
+
+        today = date.today()
+        stale = load_directory().stale_lines(args.months, today)
+        print(format_stale_report(stale, older_than_months=args.months, today=today))
+        return 0
+
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry the bot token
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        settings.require_secrets()
+    except MissingSecrets as missing:
+        print(missing, file=sys.stderr)
+        return 2
+    command = args.command or "serve"
+    if command == "auto":
+        command = "serve" if settings.token else "chat"
+        if command == "chat":
+            print(NO_TOKEN)
+    if command == "serve" and not settings.token:
+        print("TELEGRAM_BOT_TOKEN is not set (see .env.example).", file=sys.stderr)
+        return 2
+    runners = {"serve": serve, "chat": terminal, "migrate": migrate_only, "rotate-keys": rotate}
+    return asyncio.run(runners[command](settings))
+
+
+def init_secrets(env_file: Path) -> int:
+    """Creates the keys a new install needs. An existing key is never replaced."""
+    from bot.crypto import new_encryption_key, new_id_secret
+
+    settings = Settings()
+    added = []
+    lines = env_file.read_text().splitlines() if env_file.exists() else []
+    if not settings.safeplan_encryption_keys:
+        lines.append(f"SAFEPLAN_ENCRYPTION_KEYS={new_encryption_key()}")
+        added.append("SAFEPLAN_ENCRYPTION_KEYS")
+    if not settings.safeplan_id_secret:
+        lines.append(f"SAFEPLAN_ID_SECRET={new_id_secret()}")
+        added.append("SAFEPLAN_ID_SECRET")
+    if added:
+        env_file.write_text("\n".join(lines) + "\n")
+        env_file.chmod(0o600)
+        print(
+            f"Wrote new {' and '.join(added)} to {env_file}. Back it up: without it, "
+            "stored plans can't be read."
+        )
+    return 0
+
+
+async def serve(settings: Settings) -> int:
+    from bot.runtime import open_runtime
+    from bot.telegram_adapter import ALLOWED_UPDATES, TelegramAdapter
+
+    runtime = await open_runtime(settings)
+    adapter = TelegramAdapter(runtime)
+    application = adapter.build()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with application:
+        await adapter.set_menus(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        logging.getLogger(__name__).info("serving Telegram")
+        await stop.wait()
+        await application.updater.stop()
+        await application.stop()
+    await runtime.close()
+    return 0
+
+
+async def terminal(settings: Settings) -> int:
+    from bot.runtime import open_runtime
+    from bot.terminal import chat
+
+    logging.getLogger().setLevel(logging.WARNING)
+    runtime = await open_runtime(settings)
+    try:
+        await chat(runtime, sys.stdin, sys.stdout)
+    finally:
+        await runtime.close()
+    return 0
+
+
+async def migrate_only(settings: Settings) -> int:
+    from bot.runtime import open_runtime
+
+    runtime = await open_runtime(settings)
+    await runtime.close()
+    return 0
+
+
+async def rotate(settings: Settings) -> int:
+    from bot.runtime import open_runtime
+
+    runtime = await open_runtime(settings)
+    try:
+        count = await runtime.conversations.store.rotate_keys()
+        print(f"Re-encrypted {count} rows with the newest key.")
+    finally:
+        await runtime.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,573 @@
+"""The conversation service: one input from one person -> state saved -> screens to show.
+
+Both adapters (Telegram and the terminal) call `Conversations.handle`. Each call opens
+one transaction for that person, runs the pure flow engine, commits, and only then
+returns what to show, so every answer the bot acknowledges is already durable.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import region_picker
+from bot.crisis_lines import crisis_lines
+from bot.helplines import Directory, region_display_name
+from bot.i18n import Catalogs, Translator
+from bot.regions import match_country, subdivisions_that_matter
+from bot.render import StepRenderer, dialer, pack, plan_blocks
+from bot.screens import Button, Message, Screen, rows
+from bot.store import Draft, Record, Store
+from bot.tokens import ActionButton, FlowButton, action_token, parse
+from flows import FLOWS
+from flows.engine import (
+    REVIEW,
+    ContactShared,
+    Effect,
+    Engine,
+    HandOff,
+    Input,
+    Notice,
+    Outcome,
+    Pressed,
+    Saved,
+    ShowReview,
+    Snapshot,
+    Typed,
+)
+from flows.model import N_, AnswerKind
+
+log = logging.getLogger(__name__)
+
+ENTRY = "entry"
+PLAN_ORDER = ("safety_plan", "harm_reduction")
+
+
+@dataclass(frozen=True)
+class Who:
+    """The person behind an input: a keyed hash, never the Telegram id itself."""
+
+    key: str
+    language_hint: str | None = None
+    update_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    arg: str = ""
+
+
+@dataclass(frozen=True)
+class Press:
+    token: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Screens to show; `in_place` when they may replace the message whose button was pressed."""
+
+    screens: list[Screen]
+    in_place: bool = False
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A sticker, photo, voice note, file or location: things a step can't take."""
+
+    what: str
+
+
+Event = Command | Typed | Press | ContactShared | Unsupported
+
+
+class Conversations:
+    def __init__(
+        self,
+        store: Store,
+        engines: dict[str, Engine],
+        catalogs: Catalogs,
+        directory: Directory,
+    ) -> None:
+        self.store = store
+        self.engines = engines
+        self.catalogs = catalogs
+        self.directory = directory
+        # Region and language only, so crisis lines still show when the database is down.
+        self._recent: OrderedDict[str, tuple[str | None, str | None, str | None]] = OrderedDict()
+
+    async def handle(self, who: Who, event: Event) -> Reply:
+        try:
+            async with self.store.open(who.key, who.update_id) as record:
+                if record.duplicate:
+                    return Reply([])
+                turn = Turn(self, record, who)
+                screens = await turn.run(event)
+        except (SQLAlchemyError, OSError) as error:
+            log.error("storage unavailable: %s", type(error).__name__)
+            return Reply(self._storage_down(who, event))
+        self._remember(who.key, record)
+        return Reply(screens, in_place=turn.fresh_press and len(screens) == 1)
+
+    def _remember(self, key: str, record: Record) -> None:
+        if record.erased:
+            self._recent.pop(key, None)
+            return
+        p = record.person
+        self._recent[key] = (p.region, p.subdivision, p.language)
+        self._recent.move_to_end(key)
+        while len(self._recent) > 10_000:
+            self._recent.popitem(last=False)
+
+    def _storage_down(self, who: Who, event: Event) -> list[Screen]:
+        region, subdivision, language = self._recent.get(who.key, (None, None, None))
+        language = self.catalogs.negotiate(language, who.language_hint)
+        t = self.catalogs.translator(language)
+        lines = crisis_lines(self.directory, region, subdivision, t, language)
+        if isinstance(event, Command) and event.name == "myplan":
+            sorry = t.gettext(CANT_LOAD)
+        else:
+            sorry = t.gettext(CANT_SAVE)
+        return [*lines, Message(html.escape(sorry))]
+
+
+class Turn:
+    """Handles one input for one person, inside their open transaction."""
+
+    def __init__(self, service: Conversations, record: Record, who: Who) -> None:
+        self.service = service
+        self.record = record
+        self.person = record.person
+        self.language = service.catalogs.negotiate(self.person.language, who.language_hint)
+        self.t: Translator = service.catalogs.translator(self.language)
+        self.fresh_press = False  # a button of the current step, not an old one
+
+    # --- dispatch --------------------------------------------------------------------
+
+    async def run(self, event: Event) -> list[Screen]:
+        pending = self.person.pending
+        if not isinstance(event, Press) and pending != "region_text":
+            self.person.pending = None
+        match event:
+            case Command(name="start", arg=arg):
+                return self.start(arg)
+            case Command(name="myplan"):
+                return await self.myplan()
+            case Command(name="sos"):
+                return [*self.crisis_lines(), *self.carry_on()]
+            case Command(name="help"):
+                return [self.say(HELP), *self.carry_on()]
+            case Command(name="cancel"):
+                return self.cancel()
+            case Command(name="delete"):
+                return self.ask_delete()
+            case Command(name="region"):
+                return [region_picker.ask_region(self.t, self.language)]
+            case Command():
+                return [self.say(UNKNOWN_COMMAND), *self.carry_on()]
+            case Press(token=token):
+                return await self.press(token)
+            case Typed(text=text) if pending == "region_text":
+                self.person.pending = None
+                return [
+                    region_picker.offer_matches(
+                        match_country(text, self.language), self.t, self.language
+                    )
+                ]
+            case Typed() | ContactShared():
+                return await self.answer(event)
+            case Unsupported(what="edit"):
+                return [self.say(EDITS_IGNORED), *self.carry_on()]
+            case Unsupported():
+                return [self.say(CANT_READ), *self.carry_on()]
+        return self.carry_on()  # pragma: no cover - every event kind is matched above
+
+    async def press(self, token: str) -> list[Screen]:
+        button = parse(token)
+        if isinstance(button, FlowButton):
+            draft = self.draft()
+            flow = FLOWS.get(draft.flow) if draft else None
+            if draft and flow and (flow.code, flow.version) == (button.code, button.version):
+                self.fresh_press = button.state == draft.snapshot.state
+                return await self.step(Pressed(button.state, button.value))
+        if isinstance(button, ActionButton):
+            return await self.action(button)
+        return [self.say(STALE_BUTTON), *self.carry_on()]
+
+    async def action(self, button: ActionButton) -> list[Screen]:
+        name, arg = button.name, button.arg
+        nonce, _, choice = arg.partition(":")
+        if name == "delete" and self.person.pending == f"delete:{nonce}":
+            self.person.pending = None
+            return await self.delete() if choice == "yes" else [self.say(KEPT), *self.carry_on()]
+        if name == "resume" and self.person.pending == f"resume:{nonce}" and choice == "restart":
+            self.person.pending = None
+            self.record.draft = None
+            return self.begin(ENTRY)
+        if name in ("resume", "home"):
+            self.person.pending = None
+            return self.carry_on()
+        if name == "myplan":
+            return await self.myplan()
+        if name == "sos":
+            return [*self.crisis_lines(), *self.carry_on()]
+        if name == "begin":
+            return self.start("")
+        if name == "edit":
+            return await self.edit_plan(arg)
+        if name == region_picker.REGION:
+            return self.set_region(arg)
+        if name == region_picker.SUBDIVISION:
+            return self.set_subdivision(arg)
+        if name == region_picker.OTHER:
+            self.person.pending = "region_text"
+            return [region_picker.ask_country_name(self.t)]
+        if name == region_picker.SKIP:
+            self.person.pending = None
+            return self.carry_on()
+        return [self.say(STALE_BUTTON), *self.carry_on()]
+
+    # --- commands --------------------------------------------------------------------
+
+    def start(self, payload: str) -> list[Screen]:
+        if payload and len(payload) <= 64 and payload.replace("-", "").replace("_", "").isalnum():
+            self.person.start_payload = payload  # read by later features; never shown
+        draft = self.draft()
+        if draft and draft.flow != ENTRY:
+            nonce = secrets.token_hex(3)
+            self.person.pending = f"resume:{nonce}"
+            title = self.t.gettext(FLOWS[draft.flow].title)
+            text = self.t.gettext(
+                "Welcome back. You have a plan in progress: {title}. "
+                "Would you like to continue where you left off, or start again?"
+            ).format(title=html.escape(title))
+            buttons = rows(
+                Button(
+                    self.t.pgettext("button", "Continue where I left off"),
+                    action_token("resume", f"{nonce}:continue"),
+                ),
+                Button(
+                    self.t.pgettext("button", "Start again"),
+                    action_token("resume", f"{nonce}:restart"),
+                ),
+            )
+            return [Message(text, buttons)]
+        return self.begin(ENTRY)
+
+    async def myplan(self) -> list[Screen]:
+        screens: list[Screen] = list(self.crisis_lines())
+        plans = await self.record.latest_plans()
+        dial = dialer(self.person.region)
+        for kind in PLAN_ORDER:
+            plan = plans.get(kind)
+            engine = self.service.engines.get(kind)
+            if plan is None or engine is None:
+                continue
+            heading = "<b>{}</b>\n<i>{}</i>".format(
+                html.escape(self.t.gettext(engine.flow.title).upper()),
+                html.escape(
+                    self.t.gettext("Version {version}, saved {date}").format(
+                        version=plan.version,
+                        date=plan.created_at.strftime("%Y-%m-%d"),
+                    )
+                ),
+            )
+            blocks = [heading, *plan_blocks(engine, plan.answers, self.t, dial)]
+            screens += [Message(text) for text in pack(blocks)]
+        if not plans:
+            screens.append(self.say(NO_PLAN_YET))
+        if self.person.region is None:
+            return [*screens, region_picker.ask_region(self.t, self.language)]
+        if self.record.draft is None and plans:
+            return [*screens, self.plan_menu(list(plans))]
+        return [*screens, *self.carry_on()]
+
+    def plan_menu(self, kinds: list[str]) -> Message:
+        buttons = [
+            Button(
+                self.t.gettext("Change {title}").format(title=self.t.gettext(FLOWS[k].title)),
+                action_token("edit", k),
+            )
+            for k in PLAN_ORDER
+            if k in kinds
+        ]
+        buttons.append(Button(self.t.pgettext("button", "Crisis lines"), action_token("sos")))
+        text = self.t.gettext(
+            "Send /myplan any time to see this again. You can change your plan whenever "
+            "you like; earlier versions are kept."
+        )
+        return Message(html.escape(text), rows(*buttons))
+
+    def cancel(self) -> list[Screen]:
+        if self.record.draft is None:
+            return [self.say(NOTHING_TO_CANCEL), self.home()]
+        text = html.escape(
+            self.t.gettext(
+                "Okay, we'll stop here for now. Your answers are kept: /start picks up where "
+                "you left off, and /myplan shows your saved plan."
+            )
+        )
+        return [
+            Message(
+                text,
+                rows(Button(self.t.pgettext("button", "Continue now"), action_token("resume"))),
+            )
+        ]
+
+    def ask_delete(self) -> list[Screen]:
+        nonce = secrets.token_hex(3)
+        self.person.pending = f"delete:{nonce}"
+        text = html.escape(
+            self.t.gettext(
+                "This erases everything I keep about you: your plans, their earlier versions, "
+                "and any answers in progress. It can't be undone. Delete everything?"
+            )
+        )
+        buttons = rows(
+            Button(
+                self.t.pgettext("button", "Yes, delete everything"),
+                action_token("delete", f"{nonce}:yes"),
+            ),
+            Button(self.t.pgettext("button", "No, keep it"), action_token("delete", f"{nonce}:no")),
+        )
+        return [Message(text, buttons)]
+
+    async def delete(self) -> list[Screen]:
+        await self.record.erase()
+        text = html.escape(
+            self.t.gettext(
+                "Done. Everything I kept about you is erased. If you want to make a plan "
+                "again one day, I'm here."
+            )
+        )
+        return [
+            Message(
+                text,
+                rows(Button(self.t.pgettext("button", "Make a new plan"), action_token("begin"))),
+            )
+        ]
+
+    async def edit_plan(self, kind: str) -> list[Screen]:
+        draft = self.record.draft
+        if draft is not None and draft.flow != ENTRY:
+            return self.carry_on()
+        return self.begin(kind, (await self.record.latest_plans()).get(kind))
+
+    # --- flows -----------------------------------------------------------------------
+
+    def draft(self) -> Draft | None:
+        """The draft, brought up to the flow's current version if it was made under another."""
+        draft = self.record.draft
+        if draft is None or draft.flow not in self.service.engines:
+            return None
+        engine = self.service.engines[draft.flow]
+        if draft.flow_version != engine.flow.version:
+            answers = {k: v for k, v in draft.snapshot.answers.items() if k in engine.flow.by_id}
+            state = draft.snapshot.state
+            if state != REVIEW and state not in engine.flow.by_id:
+                state = engine.flow.steps[0].id
+            draft = Draft(draft.flow, engine.flow.version, Snapshot(state, answers))
+            self.record.draft = draft
+        return draft
+
+    def begin(self, flow_id: str, saved: Any = None) -> list[Screen]:
+        engine = self.service.engines.get(flow_id)
+        if engine is None:
+            draft = self.draft()
+            return [self.say(COMING_SOON), *self.carry_on()] if draft else self.begin(ENTRY)
+        outcome = engine.start(saved.answers if saved is not None else None)
+        screens = self.apply(flow_id, outcome)
+        if saved is not None:
+            screens.insert(0, self.say(EDITING_SAVED))
+        if flow_id != ENTRY and self.person.region is None:
+            return [region_picker.ask_region(self.t, self.language)]
+        return screens
+
+    async def answer(self, event: Typed | ContactShared) -> list[Screen]:
+        draft = self.draft()
+        if draft is None:
+            return [self.say(NOT_IN_A_PLAN), self.home()]
+        engine = self.service.engines[draft.flow]
+        state = draft.snapshot.state
+        if state != REVIEW:
+            step = engine.flow.step(state)
+            if isinstance(event, ContactShared) and step.kind != AnswerKind.CONTACTS:
+                return [self.say(CONTACT_NOT_HERE), *self.carry_on()]
+            if isinstance(event, Typed):
+                option = self._typed_option(step.options, event.text)
+                if option and step.kind != AnswerKind.LIST:
+                    return await self.step(Pressed(state, option))
+        return await self.step(event)
+
+    def _typed_option(self, options: Any, text: str) -> str | None:
+        wanted = text.strip().casefold()
+        return next((o.id for o in options if self.t.gettext(o.label).casefold() == wanted), None)
+
+    async def step(self, event: Input) -> list[Screen]:
+        draft = self.draft()
+        if draft is None:
+            return [self.say(STALE_BUTTON), *self.carry_on()]
+        outcome = self.service.engines[draft.flow].handle(draft.snapshot, event)
+        return await self.apply_async(draft.flow, outcome)
+
+    async def apply_async(self, flow_id: str, outcome: Outcome) -> list[Screen]:
+        """Like `apply`, plus saving: the only reply that writes a plan."""
+        if any(isinstance(r, Saved) for r in outcome.replies):
+            engine = self.service.engines[flow_id]
+            version = await self.record.save_plan(
+                flow_id, engine.flow.version, outcome.snapshot.answers
+            )
+            self.record.draft = None
+            return [self.saved_message(flow_id, version)]
+        return self.apply(flow_id, outcome)
+
+    def apply(self, flow_id: str, outcome: Outcome) -> list[Screen]:
+        engine = self.service.engines[flow_id]
+        previous = self.record.draft
+        checked_in = previous.checked_in if previous and previous.flow == flow_id else None
+        self.record.draft = Draft(flow_id, engine.flow.version, outcome.snapshot, checked_in)
+        renderer = StepRenderer(engine, self.t, dialer(self.person.region))
+        screens: list[Screen] = []
+        for reply in outcome.replies:
+            match reply:
+                case Notice(msgid=msgid):
+                    screens.append(self.say(msgid))
+                case Effect(name="crisis_lines"):
+                    screens += self.crisis_lines(intro=NOT_SAFE_INTRO)
+                case HandOff(flow=target):
+                    return screens + self.begin(target)
+                case ShowReview():
+                    screens += renderer.review(outcome.snapshot)
+                case _:
+                    screens += renderer.ask(outcome.snapshot)
+        return screens
+
+    def saved_message(self, flow_id: str, version: int) -> Message:
+        t = self.t
+        title = t.gettext(FLOWS[flow_id].title)
+        if version == 1:
+            first = t.gettext("Your plan is saved: {title}.").format(title=title)
+        else:
+            first = t.gettext(
+                "Your plan is saved: {title}, version {version}. Earlier versions are kept."
+            ).format(title=title, version=version)
+        tip = t.gettext(
+            "Send /myplan any time, day or night: it shows crisis lines first, then your "
+            "plan. It can help to keep a copy on paper too, in case you lose your phone."
+        )
+        buttons = rows(
+            Button(t.pgettext("button", "Show my plan"), action_token("myplan")),
+            Button(t.pgettext("button", "Crisis lines"), action_token("sos")),
+        )
+        return Message(f"<b>{html.escape(first)}</b>\n\n{html.escape(tip)}", buttons)
+
+    # --- region ----------------------------------------------------------------------
+
+    def set_region(self, code: str) -> list[Screen]:
+        code = code.upper()
+        if len(code) != 2 or not code.isalpha():
+            return [self.say(STALE_BUTTON), *self.carry_on()]
+        self.person.region, self.person.subdivision = code, None
+        self.person.pending = None
+        subdivisions = subdivisions_that_matter(code)
+        if subdivisions:
+            return [region_picker.ask_subdivision(code, subdivisions, self.t, self.language)]
+        return self.region_set()
+
+    def set_subdivision(self, code: str) -> list[Screen]:
+        region = self.person.region
+        if region is None or not (code == region or code.startswith(f"{region}-")):
+            return [self.say(STALE_BUTTON), *self.carry_on()]
+        self.person.subdivision = None if code == region else code
+        return self.region_set()
+
+    def region_set(self) -> list[Screen]:
+        assert self.person.region is not None
+        country = region_display_name(self.person.region, self.language)
+        note = self.t.gettext(
+            "Thank you. I'll show crisis lines for {country}. You can change this with /region."
+        ).format(country=country)
+        return [Message(html.escape(note)), *self.crisis_lines(), *self.carry_on()]
+
+    # --- shared pieces ---------------------------------------------------------------
+
+    def crisis_lines(self, intro: str | None = None) -> list[Screen]:
+        screens = crisis_lines(
+            self.service.directory,
+            self.person.region,
+            self.person.subdivision,
+            self.t,
+            self.language,
+        )
+        return [self.say(intro), *screens] if intro else screens
+
+    def carry_on(self) -> list[Screen]:
+        """What ends a turn: the current question again, or the home menu."""
+        draft = self.draft()
+        if draft is None:
+            return [self.home()]
+        engine = self.service.engines[draft.flow]
+        return self.apply(draft.flow, engine.current(draft.snapshot))
+
+    def home(self) -> Message:
+        t = self.t
+        return Message(
+            html.escape(t.gettext("What would you like to do?")),
+            rows(
+                Button(t.pgettext("button", "Show my plan"), action_token("myplan")),
+                Button(t.pgettext("button", "Make or change a plan"), action_token("begin")),
+                Button(t.pgettext("button", "Crisis lines"), action_token("sos")),
+            ),
+        )
+
+    def say(self, msgid: str) -> Message:
+        return Message(html.escape(self.t.gettext(msgid)))
+
+
+HELP = N_(
+    "I help you make a safety plan or a harm reduction plan, keep it safe, and show it "
+    "to you whenever you need it.\n\n"
+    "/start – make or change a plan\n"
+    "/myplan – crisis lines, then your plan\n"
+    "/sos – crisis lines, right now\n"
+    "/region – the country for your crisis lines\n"
+    "/cancel – stop for now; your answers are kept\n"
+    "/delete – erase everything I keep about you\n\n"
+    "I'm a program, not a person, and not a crisis service. If you are in danger, call your "
+    "local emergency number or a crisis line: /sos shows them."
+)
+CANT_LOAD = N_("I can't load your plan right now. Please try again in a little while.")
+CANT_SAVE = N_(
+    "Something went wrong on my side and I couldn't save that. "
+    "Please try again in a minute; your earlier answers are safe."
+)
+UNKNOWN_COMMAND = N_("I don't know that command. /help lists the ones I know.")
+CANT_READ = N_(
+    "I can only read text and buttons, not stickers, photos, voice messages, files or "
+    "locations. Here is where we were:"
+)
+EDITS_IGNORED = N_(
+    "I saw you edited a message. Edits don't change your answers, so nothing was changed. "
+    "You can remove an answer with its ✕ button, or change any part from the review."
+)
+STALE_BUTTON = N_("That button is from an earlier message. Here is where you are now.")
+KEPT = N_("Okay, nothing was deleted.")
+NO_PLAN_YET = N_("You don't have a saved plan yet. /start makes one, one step at a time.")
+NOTHING_TO_CANCEL = N_("There's nothing to stop right now.")
+NOT_IN_A_PLAN = N_("Thanks for your message. I'm a bot, so I can only help with your plan.")
+CONTACT_NOT_HERE = N_("Thanks. Contacts go in the steps about people and services to contact.")
+COMING_SOON = N_("That plan isn't ready yet. It's coming soon.")
+EDITING_SAVED = N_(
+    "Here is your saved plan. Change anything you like and save it: that makes a new "
+    "version, and the earlier one is kept."
+)
+NOT_SAFE_INTRO = N_(
+    "Thank you for telling me. Please reach out to one of these now: they are there to "
+    "help, day and night. When you feel ready, we can make a plan together."
+)

@@ -1,0 +1,93 @@
+"""Crisis lines as screens: the emergency number first, then crisis lines, then a contact card.
+
+Shown before every plan, on /sos, and whenever someone says they are not safe. Numbers
+are written so a tap dials them, and the main line also goes out as a contact card,
+because Telegram buttons cannot dial.
+"""
+
+from __future__ import annotations
+
+import html
+
+from bot.helplines import Directory, Line, format_dialable, region_display_name
+from bot.i18n import Translator
+from bot.screens import ContactCard, Message, Screen
+
+FALLBACK_URL = "https://findahelpline.com"
+
+
+def _line_block(line: Line, t: Translator) -> str:
+    parts = [f"<b>{html.escape(line.name)}</b>"]
+    ways: list[str] = []
+    if line.dial_number:
+        ways.append(t.gettext("call {number}").format(number=html.escape(line.dial_number)))
+    if line.sms:
+        ways.append(t.gettext("text {number}").format(number=html.escape(line.sms.text)))
+    if line.chat_url:
+        ways.append(t.gettext("chat: {url}").format(url=html.escape(line.chat_url)))
+    if ways:
+        parts.append(" · ".join(ways))
+    if line.always_open:
+        parts.append(t.gettext("Open 24/7"))
+    elif line.hours:
+        parts.append(t.gettext("Hours: {hours}").format(hours=html.escape(line.hours)))
+    if line.audience:
+        parts.append(t.gettext("For: {who}").format(who=html.escape(line.audience)))
+    return "\n".join(parts)
+
+
+def crisis_lines(
+    directory: Directory,
+    region: str | None,
+    subdivision: str | None,
+    t: Translator,
+    language: str,
+    *,
+    kinds: tuple[str, ...] = ("crisis",),
+) -> list[Screen]:
+    """The region's emergency number and lines, or the international fallback."""
+    lines = directory.lines_for(region, subdivision) if region else None
+    if lines is None or not lines.known or region is None:
+        text = "\n\n".join(
+            [
+                "<b>{}</b>".format(
+                    html.escape(
+                        t.gettext(
+                            "If you are in danger now, call your local emergency number. "
+                            "112 works from most mobile phones."
+                        )
+                    )
+                ),
+                t.gettext("Find a crisis line where you are: {url}").format(url=FALLBACK_URL),
+                html.escape(t.gettext("Tell me your country with /region to see its lines here.")),
+            ]
+        )
+        return [Message(text)]
+    emergency = ", ".join(
+        format_dialable(e.number, region) + (f" ({html.escape(e.label)})" if e.label else "")
+        for e in lines.emergency
+        if not e.non_emergency
+    )
+    country = region_display_name(region, language)
+    blocks = [
+        "<b>{}</b>".format(
+            t.gettext("If you are in danger now, call {number}.").format(number=emergency)
+        ),
+        "<b>{}</b>".format(
+            html.escape(t.gettext("Crisis lines in {country}").format(country=country))
+        ),
+    ]
+    shown: list[Line] = list(lines.crisis)
+    if "harm_reduction" in kinds:
+        shown += lines.harm_reduction
+    if "drug_info" in kinds:
+        shown += lines.drug_info
+    blocks += [_line_block(line, t) for line in shown]
+    blocks.append(
+        t.gettext("Somewhere else? {url} lists lines in other countries.").format(url=FALLBACK_URL)
+    )
+    screens: list[Screen] = [Message("\n\n".join(blocks))]
+    main = next((line for line in lines.crisis if line.phones), None)
+    if main is not None:
+        screens.append(ContactCard(main.name, format_dialable(main.phones[0].number, region)))
+    return screens

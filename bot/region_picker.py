@@ -1,0 +1,67 @@
+"""Asking which country someone is in: a short list, "another country", or typing its name."""
+
+from __future__ import annotations
+
+import html
+
+from bot.helplines import region_display_name
+from bot.i18n import Translator
+from bot.regions import subdivision_display_name, suggested_regions
+from bot.screens import Button, Message, rows
+from bot.tokens import action_token
+
+REGION, SUBDIVISION, OTHER, SKIP = "region", "subdiv", "region_other", "region_skip"
+
+
+def _country_buttons(codes: list[str], language: str) -> list[Button]:
+    return [
+        Button(region_display_name(code, language), action_token(REGION, code)) for code in codes
+    ]
+
+
+def ask_region(t: Translator, language: str) -> Message:
+    text = html.escape(
+        t.gettext("Which country are you in? I'll show the crisis lines that work there.")
+    )
+    buttons = [
+        *_country_buttons(suggested_regions(language), language),
+        Button(t.pgettext("button", "Another country"), action_token(OTHER)),
+        Button(t.pgettext("button", "Not now"), action_token(SKIP)),
+    ]
+    return Message(text, rows(*buttons))
+
+
+def ask_country_name(t: Translator) -> Message:
+    text = html.escape(t.gettext("Type the name of your country."))
+    return Message(text, rows(Button(t.pgettext("button", "Not now"), action_token(SKIP))))
+
+
+def offer_matches(codes: list[str], t: Translator, language: str) -> Message:
+    if not codes:
+        text = t.gettext("I couldn't find a country by that name. Could you try again?")
+        return Message(
+            html.escape(text), rows(Button(t.pgettext("button", "Not now"), action_token(SKIP)))
+        )
+    text = html.escape(t.gettext("Did you mean one of these?"))
+    buttons = [
+        *_country_buttons(codes, language),
+        Button(t.pgettext("button", "Not now"), action_token(SKIP)),
+    ]
+    return Message(text, rows(*buttons))
+
+
+def ask_subdivision(region: str, subdivisions: list[str], t: Translator, language: str) -> Message:
+    text = html.escape(t.gettext("Some lines depend on where you are. Which part of the country?"))
+    buttons = [
+        Button(subdivision_display_name(code, language), action_token(SUBDIVISION, code))
+        for code in subdivisions
+    ]
+    buttons.append(
+        Button(
+            t.gettext("Somewhere else in {country}").format(
+                country=region_display_name(region, language)
+            ),
+            action_token(SUBDIVISION, region),
+        )
+    )
+    return Message(text, rows(*buttons))

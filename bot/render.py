@@ -1,0 +1,225 @@
+"""Turns engine replies and plans into screens, in the person's language.
+
+Everything a person typed is escaped here, once, before it meets any markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from bot.helplines import format_dialable
+from bot.i18n import Translator
+from bot.screens import Button, Buttons, Message
+from bot.tokens import flow_token
+from flows.engine import (
+    BACK,
+    CONTINUE,
+    DONE,
+    EDIT_PREFIX,
+    REMOVE_PREFIX,
+    SAVE,
+    SKIP,
+    Engine,
+    Snapshot,
+    item_fingerprint,
+)
+from flows.model import AnswerKind, Answers, Flow, Step
+
+TEXT_LIMIT = 4096
+_TAG = re.compile(r"<[^>]+>")
+REMOVE_LABEL_CHARS = 28
+
+Dialer = Callable[[str], str]  # writes a phone number so a tap dials it
+
+
+def visible_length(markup: str) -> int:
+    """Telegram counts characters after parsing HTML: tags are free, &amp; is one."""
+    return len(html.unescape(_TAG.sub("", markup)))
+
+
+def pack(blocks: Iterable[str], limit: int = TEXT_LIMIT - 96) -> list[str]:
+    """Packs blocks into as few messages as fit, splitting only between lines.
+
+    Every line is a whole item, already escaped and tagged, so no tag spans two
+    messages. A margin under Telegram's limit leaves room for headings.
+    """
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        for piece in _fit(block, limit):
+            joined = f"{current}\n\n{piece}" if current else piece
+            if visible_length(joined) <= limit:
+                current = joined
+            else:
+                messages.append(current)
+                current = piece
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _fit(block: str, limit: int) -> list[str]:
+    if visible_length(block) <= limit:
+        return [block]
+    pieces: list[str] = []
+    current = ""
+    for line in block.split("\n"):
+        joined = f"{current}\n{line}" if current else line
+        if visible_length(joined) <= limit:
+            current = joined
+        else:
+            if current:
+                pieces.append(current)
+            current = line
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def item_text(step: Step, item: Any, t: Translator, dial: Dialer) -> str:
+    """One answer, as HTML. Suggestions are translated; own words are escaped."""
+    if isinstance(item, dict) and "id" in item:
+        option = step.option(item["id"])
+        return html.escape(t.gettext(option.label)) if option else ""
+    if isinstance(item, dict) and "name" in item:
+        name = html.escape(item.get("name") or "")
+        phone = item.get("phone")
+        return f"{name}: {html.escape(dial(phone))}" if phone else name
+    if isinstance(item, dict):
+        return html.escape(str(item.get("text", "")))
+    if isinstance(item, str):
+        option = step.option(item)
+        return html.escape(t.gettext(option.label) if option else item)
+    return ""
+
+
+def items_of(step: Step, answers: Mapping[str, Any]) -> list[Any]:
+    answer = answers.get(step.id)
+    if answer is None:
+        return []
+    return list(answer) if isinstance(answer, list) else [answer]
+
+
+def section_block(
+    number: int, step: Step, answers: Mapping[str, Any], t: Translator, dial: Dialer
+) -> str:
+    assert step.title is not None
+    heading = f"<b>{number}. {html.escape(t.gettext(step.title))}</b>"
+    lines = [item_text(step, item, t, dial) for item in items_of(step, answers)]
+    lines = [f"• {line}" for line in lines if line]
+    if not lines:
+        lines = [f"<i>{html.escape(t.gettext('Nothing here yet.'))}</i>"]
+    return "\n".join([heading, *lines])
+
+
+def plan_blocks(engine: Engine, answers: Answers, t: Translator, dial: Dialer) -> list[str]:
+    """The plan's sections in order, one block each."""
+    sections = engine.sections_in_plan(answers)
+    return [section_block(n, s, answers, t, dial) for n, s in enumerate(sections, 1)]
+
+
+class StepRenderer:
+    """Questions and the review, with their buttons."""
+
+    def __init__(self, engine: Engine, t: Translator, dial: Dialer) -> None:
+        self.engine = engine
+        self.flow: Flow = engine.flow
+        self.t = t
+        self.dial = dial
+
+    def _button(self, label: str, state: str, value: str) -> Button:
+        return Button(label, flow_token(self.flow.code, self.flow.version, state, value))
+
+    def ask(self, snap: Snapshot) -> list[Message]:
+        t = self.t
+        step = self.flow.step(snap.state)
+        parts: list[str] = []
+        if step.is_section:
+            assert step.title is not None
+            n, of = self.engine.position(step.id, snap.answers)
+            heading = t.gettext("Step {n} of {total}").format(n=n, total=of)
+            parts.append(f"<b>{heading} · {html.escape(t.gettext(step.title))}</b>")
+        parts.append(t.gettext(step.prompt))
+        items = items_of(step, snap.answers) if step.kind != AnswerKind.CHECKLIST else []
+        if step.kind in (AnswerKind.LIST, AnswerKind.CONTACTS, AnswerKind.MULTI) and items:
+            listed = "\n".join(f"• {item_text(step, i, t, self.dial)}" for i in items)
+            parts.append(f"{html.escape(t.gettext('So far:'))}\n{listed}")
+        if step.hint:
+            parts.append(f"<i>{t.gettext(step.hint)}</i>")
+        texts = pack(parts)
+        *first, last = texts
+        return [Message(text) for text in first] + [Message(last, self._buttons(step, snap))]
+
+    def _buttons(self, step: Step, snap: Snapshot) -> Buttons:
+        t, state = self.t, step.id
+        items = items_of(step, snap.answers)
+        rows: list[tuple[Button, ...]] = []
+        if step.kind == AnswerKind.INFO:
+            rows.append((self._button(t.pgettext("button", "Continue"), state, CONTINUE),))
+        elif step.kind in (AnswerKind.CHOICE, AnswerKind.YES_NO):
+            rows += [(self._button(t.gettext(o.label), state, o.id),) for o in step.options]
+        elif step.kind in (AnswerKind.CHECKLIST, AnswerKind.MULTI):
+            for option in step.options:
+                ticked = {"id": option.id} in items
+                label = ("✓ " if ticked else "") + t.gettext(option.label)
+                rows.append((self._button(label, state, option.id),))
+        elif step.kind == AnswerKind.LIST:
+            rows += [
+                (self._button(t.gettext(o.label), state, o.id),)
+                for o in step.options
+                if {"id": o.id} not in items
+            ]
+        if step.kind in (AnswerKind.LIST, AnswerKind.CONTACTS, AnswerKind.MULTI) and items:
+            rows += self._remove_buttons(step, items, snap.editing)
+        controls = []
+        if self.engine.can_go_back(snap):
+            controls.append(self._button(t.pgettext("button", "‹ Back"), state, BACK))
+        if step.optional and not items:
+            controls.append(self._button(t.pgettext("button", "Skip"), state, SKIP))
+        if step.kind in (AnswerKind.LIST, AnswerKind.CONTACTS, AnswerKind.CHECKLIST) or (
+            step.kind == AnswerKind.MULTI
+        ):
+            controls.append(self._button(t.pgettext("button", "Done ›"), state, DONE))
+        if controls:
+            rows.append(tuple(controls))
+        return tuple(rows)
+
+    def _remove_buttons(self, step: Step, items: list[Any], editing: bool) -> list[tuple[Button]]:
+        """While editing, every item can be removed; while building, the last one."""
+        chosen = list(enumerate(items)) if editing else [(len(items) - 1, items[-1])]
+        out = []
+        for index, item in chosen:
+            text = html.unescape(item_text(step, item, self.t, self.dial))
+            if len(text) > REMOVE_LABEL_CHARS:
+                text = text[: REMOVE_LABEL_CHARS - 1] + "…"
+            label = self.t.gettext("✕ Remove: {item}").format(item=text)
+            value = f"{REMOVE_PREFIX}{index}:{item_fingerprint(item)}"
+            out.append((self._button(label, step.id, value),))
+        return out
+
+    def review(self, snap: Snapshot) -> list[Message]:
+        t = self.t
+        intro = "<b>{}</b>\n{}".format(
+            html.escape(t.gettext("Here is your plan.")),
+            html.escape(t.gettext("Read it through. You can change any part, then save it.")),
+        )
+        texts = pack([intro, *plan_blocks(self.engine, snap.answers, t, self.dial)])
+        buttons: list[tuple[Button, ...]] = [
+            (self._button(t.pgettext("button", "✓ Save my plan"), "review", SAVE),)
+        ]
+        for number, section in enumerate(self.engine.sections_in_plan(snap.answers), 1):
+            assert section.title is not None
+            label = t.gettext("Edit {number}. {title}").format(
+                number=number, title=t.gettext(section.title)
+            )
+            buttons.append((self._button(label, "review", EDIT_PREFIX + section.id),))
+        buttons.append((self._button(t.pgettext("button", "‹ Back"), "review", BACK),))
+        *first, last = texts
+        return [Message(text) for text in first] + [Message(last, tuple(buttons))]
+
+
+def dialer(region: str | None) -> Dialer:
+    return lambda raw: format_dialable(raw, region)

@@ -1,0 +1,285 @@
+"""The Telegram skin: updates become service events; screens become messages.
+
+One stateless router: no ConversationHandler and no PTB persistence, because the
+conversation lives in the database. Updates from one person are handled one at a time
+and in order; different people are served concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram import (
+    Message as TgMessage,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.conversation import Command, Event, Press, Reply, Unsupported, Who
+from bot.i18n import Catalogs
+from bot.runtime import Runtime
+from bot.screens import ContactCard, Message, Screen
+from flows.engine import ContactShared, Typed
+from flows.model import N_
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+COMMANDS = (
+    ("start", N_("Make or change a plan")),
+    ("myplan", N_("Crisis lines, then your plan")),
+    ("sos", N_("Crisis lines, right now")),
+    ("help", N_("What I do, and how")),
+    ("region", N_("Your country, for crisis lines")),
+    ("cancel", N_("Stop for now; answers are kept")),
+    ("delete", N_("Erase everything I keep about you")),
+)
+GROUP_NOTE = N_("I only work in a private chat, to keep your plan private: {link}")
+
+
+class OnePersonAtATime(BaseUpdateProcessor):
+    """Concurrent across people, strictly in order for each person."""
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        person = _person_id(update)
+        if person is None:
+            await coroutine
+            return
+        lock, users = self._locks.get(person, (asyncio.Lock(), 0))
+        self._locks[person] = (lock, users + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, users = self._locks[person]
+            if users == 1:
+                del self._locks[person]
+            else:
+                self._locks[person] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to set up: locks are made on demand."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+def _person_id(update: object) -> int | None:
+    if isinstance(update, Update) and update.effective_user:
+        return update.effective_user.id
+    return None
+
+
+def keyboard(message: Message) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.token) for b in row]
+            for row in message.buttons
+        ]
+    )
+
+
+class TelegramAdapter:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.service = runtime.conversations
+        self.vault = runtime.vault
+
+    def who(self, update: Update) -> Who:
+        user = update.effective_user
+        assert user is not None
+        return Who(
+            key=self.vault.person_key("telegram", user.id),
+            language_hint=user.language_code,
+            update_id=update.update_id,
+        )
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None or update.effective_user is None:
+            return
+        event: Event
+        if message.text is not None:
+            event = _command(message.text, context.bot.username) or Typed(message.text)
+        elif message.contact is not None:
+            contact = message.contact
+            name = " ".join(filter(None, [contact.first_name, contact.last_name]))
+            event = ContactShared(name, contact.phone_number)
+        else:
+            event = Unsupported(_kind(message))
+        log.info("update %s: %s", update.update_id, type(event).__name__)
+        reply = await self.service.handle(self.who(update), event)
+        await self.send(context.bot, message.chat_id, reply)
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        edited = update.edited_message
+        if edited is None or update.effective_user is None:
+            return
+        reply = await self.service.handle(self.who(update), Unsupported("edit"))
+        await self.send(context.bot, edited.chat_id, reply)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()  # first: the client shows a spinner until we do
+        pressed = query.message if isinstance(query.message, TgMessage) else None
+        if pressed is None or pressed.chat.type != "private":
+            return
+        reply = await self.service.handle(self.who(update), Press(query.data or ""))
+        await self.send(context.bot, pressed.chat_id, reply, pressed=pressed)
+
+    async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None:
+            return
+        catalogs: Catalogs = self.service.catalogs
+        user = update.effective_user
+        t = catalogs.translator(catalogs.negotiate(None, user.language_code if user else None))
+        link = f"https://t.me/{context.bot.username}"
+        await message.reply_text(t.gettext(GROUP_NOTE).format(link=link), parse_mode=None)
+
+    async def send(
+        self, bot: Bot, chat_id: int, reply: Reply, pressed: TgMessage | None = None
+    ) -> None:
+        screens: list[Screen] = reply.screens
+        if pressed is not None:
+            first = screens[0] if screens else None
+            if reply.in_place and isinstance(first, Message):
+                await self._edit(pressed, first)
+                screens = screens[1:]
+            else:
+                await self._drop_keyboard(pressed)
+        for screen in screens:
+            if isinstance(screen, ContactCard):
+                await bot.send_contact(
+                    chat_id, phone_number=screen.phone, first_name=screen.name[:64]
+                )
+            else:
+                await bot.send_message(chat_id, screen.html, reply_markup=keyboard(screen))
+
+    async def _edit(self, pressed: TgMessage, screen: Message) -> None:
+        try:
+            await pressed.edit_text(screen.html, reply_markup=keyboard(screen))
+        except BadRequest as error:
+            if "not modified" not in error.message:
+                raise
+
+    async def _drop_keyboard(self, pressed: TgMessage) -> None:
+        # Already gone, too old to edit, or unchanged: nothing to undo.
+        with contextlib.suppress(BadRequest):
+            await pressed.edit_reply_markup(reply_markup=None)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # Never the update's content: it may hold what a person wrote.
+        update_id = update.update_id if isinstance(update, Update) else None
+        if isinstance(context.error, Forbidden):
+            log.info("update %s: the person blocked the bot", update_id)
+            return
+        log.error("update %s failed", update_id, exc_info=context.error)
+
+    async def set_menus(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Command menus and descriptions, in every language the bot speaks."""
+        catalogs = self.service.catalogs
+        for language in catalogs.languages:
+            t = catalogs.translator(language)
+            commands = [BotCommand(name, t.gettext(text)) for name, text in COMMANDS]
+            code = None if language == catalogs.default else language.split("_")[0]
+            await application.bot.set_my_commands(
+                commands, scope=BotCommandScopeAllPrivateChats(), language_code=code
+            )
+            await application.bot.set_my_commands(commands, language_code=code)
+
+    def build(self) -> Application[Any, Any, Any, Any, Any, Any]:
+        settings = self.runtime.settings
+        token = settings.token
+        assert token is not None
+        base_url = settings.telegram_api_base_url
+        application = (
+            Application.builder()
+            .token(token)
+            .base_url(base_url)
+            .base_file_url(_file_url(base_url))
+            .defaults(
+                Defaults(
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+            )
+            .rate_limiter(AIORateLimiter(max_retries=2))
+            .concurrent_updates(OnePersonAtATime())
+            .post_init(self.set_menus)
+            .build()
+        )
+        private = filters.ChatType.PRIVATE
+        application.add_handler(
+            MessageHandler(private & filters.UpdateType.MESSAGE, self.on_message)
+        )
+        application.add_handler(
+            MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, self.on_edited)
+        )
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(
+            MessageHandler(~private & filters.UpdateType.MESSAGE & filters.COMMAND, self.on_group)
+        )
+        application.add_error_handler(self.on_error)
+        return application
+
+
+def _command(text: str, username: str | None) -> Command | None:
+    if not text.startswith("/"):
+        return None
+    head, _, arg = text.partition(" ")
+    name, _, target = head[1:].partition("@")
+    if target and username and target.lower() != username.lower():
+        return None
+    return Command(name.lower(), arg.strip())
+
+
+def _kind(message: TgMessage) -> str:
+    for kind in (
+        "sticker",
+        "photo",
+        "voice",
+        "video",
+        "audio",
+        "document",
+        "location",
+        "animation",
+    ):
+        if getattr(message, kind, None):
+            return kind
+    return "other"
+
+
+def _file_url(base_url: str) -> str:
+    return base_url[: -len("/bot")] + "/file/bot" if base_url.endswith("/bot") else base_url

@@ -1,0 +1,69 @@
+"""The terminal skin: the same flows and storage, with numbered choices for buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import html
+import re
+from typing import TextIO
+
+from bot.conversation import Command, Event, Press, Who
+from bot.runtime import Runtime
+from bot.screens import Button, ContactCard, Screen
+from flows.engine import Typed
+
+_TAG = re.compile(r"<[^>]+>")
+_BOLD = re.compile(r"</?b>")
+
+
+def plain(markup: str) -> str:
+    """Telegram HTML as terminal text: bold becomes *stars*, other tags go."""
+    return html.unescape(_TAG.sub("", _BOLD.sub("*", markup)))
+
+
+def show(screens: list[Screen], out: TextIO) -> list[Button]:
+    """Prints screens; returns the buttons, numbered from 1, that a number can press."""
+    buttons: list[Button] = []
+    for screen in screens:
+        if isinstance(screen, ContactCard):
+            out.write(f"☎ {screen.name}: {screen.phone}\n\n")
+            continue
+        out.write(plain(screen.html) + "\n")
+        for row in screen.buttons:
+            for button in row:
+                buttons.append(button)
+                out.write(f"  [{len(buttons)}] {button.label}\n")
+        out.write("\n")
+    out.flush()
+    return buttons
+
+
+def parse_line(line: str, buttons: list[Button]) -> Event | None:
+    text = line.strip()
+    if text.isdigit() and 1 <= int(text) <= len(buttons):
+        return Press(buttons[int(text) - 1].token)
+    if text.startswith("/"):
+        name, _, arg = text[1:].partition(" ")
+        return Command(name.lower(), arg.strip())
+    return Typed(line.rstrip("\n")) if text else None
+
+
+async def chat(runtime: Runtime, stdin: TextIO, stdout: TextIO, user: str | None = None) -> None:
+    who = Who(runtime.vault.person_key("terminal", user or getpass.getuser()))
+    stdout.write(
+        "safeplan in your terminal. Type your answer, or a number to press a button. "
+        "Commands work as in Telegram (/myplan, /sos, /help). Ctrl-D leaves.\n\n"
+    )
+    buttons = show((await runtime.conversations.handle(who, Command("start"))).screens, stdout)
+    while True:
+        stdout.write("> ")
+        stdout.flush()
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            stdout.write("\nTake care. Your answers are kept; come back any time.\n")
+            return
+        event = parse_line(line, buttons)
+        if event is not None:
+            reply = await runtime.conversations.handle(who, event)
+            buttons = show(reply.screens, stdout) or buttons

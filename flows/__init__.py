@@ -1,0 +1,13 @@
+"""The conversations, declared as data, and the engine that runs them. Pure: no I/O."""
+
+from flows.engine import Engine
+from flows.entry import ENTRY
+from flows.model import Flow
+from flows.safety_plan import SAFETY_PLAN
+
+FLOWS: dict[str, Flow] = {f.id: f for f in (ENTRY, SAFETY_PLAN)}
+
+
+def build_engines() -> dict[str, Engine]:
+    """One engine (and one `transitions` machine) per flow, built once at start-up."""
+    return {flow_id: Engine(flow) for flow_id, flow in FLOWS.items()}
