@@ -278,7 +278,7 @@ class Turn:
                     )
                 ),
             )
-            blocks = [heading, *plan_blocks(engine, plan.answers, self.t, dial)]
+            blocks = [heading, *plan_blocks(engine, plan.answers, self.t, dial, skip_empty=True)]
             screens += [Message(text) for text in pack(blocks)]
         if not plans:
             screens.append(self.say(NO_PLAN_YET))

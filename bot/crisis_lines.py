@@ -16,6 +16,10 @@ from bot.screens import ContactCard, Message, Screen
 FALLBACK_URL = "https://findahelpline.com"
 
 
+def _around_the_clock(line: Line) -> bool:
+    return line.always_open or (line.hours_verified and line.hours.startswith("24/7"))
+
+
 def _line_block(line: Line, t: Translator) -> str:
     parts = [f"<b>{html.escape(line.name)}</b>"]
     ways: list[str] = []
@@ -29,8 +33,10 @@ def _line_block(line: Line, t: Translator) -> str:
         parts.append(" · ".join(ways))
     if line.always_open:
         parts.append(t.gettext("Open 24/7"))
-    elif line.hours:
+    elif line.hours_verified and line.hours:
         parts.append(t.gettext("Hours: {hours}").format(hours=html.escape(line.hours)))
+    else:
+        parts.append(t.gettext("Opening hours may vary."))
     if line.audience:
         parts.append(t.gettext("For: {who}").format(who=html.escape(line.audience)))
     return "\n".join(parts)
@@ -77,7 +83,9 @@ def crisis_lines(
             html.escape(t.gettext("Crisis lines in {country}").format(country=country))
         ),
     ]
-    shown: list[Line] = list(lines.crisis)
+    # Lines confirmed open around the clock first; otherwise the directory's order (local first).
+    crisis = sorted(lines.crisis, key=lambda line: not _around_the_clock(line))
+    shown: list[Line] = list(crisis)
     if "harm_reduction" in kinds:
         shown += lines.harm_reduction
     if "drug_info" in kinds:
@@ -87,7 +95,7 @@ def crisis_lines(
         t.gettext("Somewhere else? {url} lists lines in other countries.").format(url=FALLBACK_URL)
     )
     screens: list[Screen] = [Message("\n\n".join(blocks))]
-    main = next((line for line in lines.crisis if line.phones), None)
+    main = next((line for line in crisis if line.phones), None)
     if main is not None:
         screens.append(ContactCard(main.name, format_dialable(main.phones[0].number, region)))
     return screens

@@ -115,10 +115,16 @@ def section_block(
     return "\n".join([heading, *lines])
 
 
-def plan_blocks(engine: Engine, answers: Answers, t: Translator, dial: Dialer) -> list[str]:
-    """The plan's sections in order, one block each."""
+def plan_blocks(
+    engine: Engine, answers: Answers, t: Translator, dial: Dialer, *, skip_empty: bool = False
+) -> list[str]:
+    """The plan's sections in order, one block each; the review also shows empty ones."""
     sections = engine.sections_in_plan(answers)
-    return [section_block(n, s, answers, t, dial) for n, s in enumerate(sections, 1)]
+    return [
+        section_block(n, s, answers, t, dial)
+        for n, s in enumerate(sections, 1)
+        if not (skip_empty and not s.card and not items_of(s, answers))
+    ]
 
 
 class StepRenderer:

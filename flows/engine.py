@@ -128,7 +128,7 @@ def item_fingerprint(item: Any) -> str:
     return hashlib.sha1(json.dumps(item, sort_keys=True).encode()).hexdigest()[:6]
 
 
-_PHONE = re.compile(r"\+?\d[\d\s().\-]{4,}\d")
+_PHONE = re.compile(r"[+(]?\d[\d\s().\-]{4,}\d")
 
 
 def parse_contact(line: str) -> dict[str, str | None]:

@@ -1,0 +1,30 @@
+"""Shared fixtures: settings on a fresh SQLite file, and a runtime built from them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.crypto import new_encryption_key, new_id_secret
+from bot.runtime import Runtime, open_runtime
+from bot.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        telegram_bot_token="123456:TEST",
+        database_url=f"sqlite:///{tmp_path / 'safeplan.sqlite3'}",
+        safeplan_encryption_keys=new_encryption_key(),
+        safeplan_id_secret=new_id_secret(),
+    )
+
+
+@pytest.fixture
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    runtime = await open_runtime(settings)
+    yield runtime
+    await runtime.close()

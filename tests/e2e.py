@@ -1,0 +1,81 @@
+"""End-to-end harness: the real python-telegram-bot Application over real HTTP.
+
+The fake Bot API server runs on 127.0.0.1; the bot runs either in this process or as a
+separate `python -m bot` process (so it can be killed with SIGKILL mid-conversation).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.runtime import Runtime, open_runtime
+from bot.settings import Settings
+from bot.telegram_adapter import ALLOWED_UPDATES, TelegramAdapter
+from tests.fakebot import BotMessage, FakeBotApi, ScriptedUser
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotApi, settings: Settings
+) -> AsyncIterator[tuple[Runtime, Application[Any, Any, Any, Any, Any, Any]]]:
+    """The bot, polling the fake server from this process, as `python -m bot` would."""
+    settings = settings.model_copy(update={"telegram_api_base_url": api.base_url})
+    runtime = await open_runtime(settings)
+    adapter = TelegramAdapter(runtime)
+    application = adapter.build()
+    async with application:
+        await adapter.set_menus(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES
+        )
+        try:
+            yield runtime, application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+    await runtime.close()
+
+
+def bot_process(api: FakeBotApi, settings: Settings) -> subprocess.Popen[bytes]:
+    """`python -m bot` in a process of its own, configured only through the environment."""
+    assert settings.safeplan_encryption_keys is not None
+    assert settings.safeplan_id_secret is not None
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": settings.token or "",
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "DATABASE_URL": settings.database_url,
+        "SAFEPLAN_ENCRYPTION_KEYS": settings.safeplan_encryption_keys.get_secret_value(),
+        "SAFEPLAN_ID_SECRET": settings.safeplan_id_secret.get_secret_value(),
+        "LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env)
+
+
+async def turn(user: ScriptedUser, action: str, *, text: bool = False) -> list[BotMessage]:
+    """One step of a script: press a button (or, with text=True, type) and wait for the reply."""
+    if text:
+        await user.send(action)
+    else:
+        await user.click(action)
+    return await user.reply()
+
+
+def last_keyboard(messages: list[BotMessage]) -> BotMessage:
+    return [m for m in messages if m.buttons][-1]
+
+
+def joined(messages: list[BotMessage]) -> str:
+    return "\n".join(m.text for m in messages if m.kind == "text")
