@@ -22,7 +22,7 @@ run: $(STAMP) catalogs
 test: $(STAMP) catalogs lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot flows tests bench
+	$(BIN)/ruff check bot flows tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

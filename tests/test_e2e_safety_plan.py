@@ -73,7 +73,8 @@ async def test_a_person_builds_the_whole_plan_and_gets_it_back_crisis_lines_firs
     assert text.index("If you are in danger now, call 999") < text.index("1. Warning signs")
     assert text.index("Samaritans") < text.index("1. Warning signs")
     [card] = [m for m in shown if m.kind == "contact"]
-    assert card.first_name and text.index(card.first_name) < text.index("1. Warning signs")
+    assert card.first_name
+    assert text.index(card.first_name) < text.index("1. Warning signs")
     assert card.phone_number == "111"  # England: the NHS urgent mental health line, 24/7
     for expected in (
         "Feeling hopeless",
