@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Awaitable
 from typing import Any
 
@@ -46,6 +47,8 @@ from flows.engine import ContactShared, Typed
 from flows.model import N_
 
 log = logging.getLogger(__name__)
+# RetryAfter.retry_after as a timedelta, not the deprecated int (ptb-notes §10).
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 COMMANDS = (

@@ -6,7 +6,7 @@ import asyncio
 import getpass
 import html
 import re
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from bot.conversation import Command, Event, Press, Who
 from bot.runtime import Runtime
@@ -15,6 +15,10 @@ from flows.engine import Typed
 
 _TAG = re.compile(r"<[^>]+>")
 _BOLD = re.compile(r"</?b>")
+
+
+class Lines(Protocol):
+    def readline(self) -> str: ...
 
 
 def plain(markup: str) -> str:
@@ -49,7 +53,7 @@ def parse_line(line: str, buttons: list[Button]) -> Event | None:
     return Typed(line.rstrip("\n")) if text else None
 
 
-async def chat(runtime: Runtime, stdin: TextIO, stdout: TextIO, user: str | None = None) -> None:
+async def chat(runtime: Runtime, stdin: Lines, stdout: TextIO, user: str | None = None) -> None:
     who = Who(runtime.vault.person_key("terminal", user or getpass.getuser()))
     stdout.write(
         "safeplan in your terminal. Type your answer, or a number to press a button. "

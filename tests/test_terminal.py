@@ -13,15 +13,14 @@ from bot.terminal import chat
 from tests.e2e import ROOT
 
 
-class Person(io.StringIO):
+class Person:
     """Types each line in turn; a line in [brackets] presses the button with that label."""
 
     def __init__(self, out: io.StringIO, *lines: str) -> None:
-        super().__init__()
         self.out = out
         self.lines = list(lines)
 
-    def readline(self, size: int = -1, /) -> str:
+    def readline(self) -> str:
         if not self.lines:
             return ""
         line = self.lines.pop(0)
