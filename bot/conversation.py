@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import region_picker
-from bot.crisis_lines import crisis_lines
-from bot.helplines import Directory, region_display_name
+from bot.crisis_lines import crisis_lines, drug_line_blocks
+from bot.helplines import Directory, format_dialable, region_display_name
 from bot.i18n import Catalogs, Translator
 from bot.regions import match_country, subdivisions_that_matter
-from bot.render import StepRenderer, dialer, pack, plan_blocks
+from bot.render import Place, StepRenderer, pack, plan_blocks, urgent_blocks
 from bot.screens import Button, Message, Screen, rows
 from bot.store import Draft, Record, Store
 from bot.tokens import ActionButton, FlowButton, action_token, parse
@@ -261,29 +261,40 @@ class Turn:
         return self.begin(ENTRY)
 
     async def myplan(self) -> list[Screen]:
-        screens: list[Screen] = list(self.crisis_lines())
+        """Crisis lines first; then what a plan says to do in an emergency; then the plans."""
+        t, place = self.t, self.place
         plans = await self.record.latest_plans()
-        dial = dialer(self.person.region)
-        for kind in PLAN_ORDER:
-            plan = plans.get(kind)
-            engine = self.service.engines.get(kind)
-            if plan is None or engine is None:
-                continue
+        shown = [
+            (plans[kind], self.service.engines[kind])
+            for kind in PLAN_ORDER
+            if kind in plans and kind in self.service.engines
+        ]
+        kinds = {"crisis"}
+        for plan, engine in shown:
+            for section in engine.sections_in_plan(plan.answers):
+                kinds.update(section.lines)
+        screens: list[Screen] = list(self.crisis_lines(kinds=tuple(sorted(kinds))))
+        urgent = [
+            b for plan, engine in shown for b in urgent_blocks(engine, plan.answers, t, place)
+        ]
+        screens += [Message(text) for text in pack(urgent)]
+        for plan, engine in shown:
             heading = "<b>{}</b>\n<i>{}</i>".format(
-                html.escape(self.t.gettext(engine.flow.title).upper()),
+                html.escape(t.gettext(engine.flow.title).upper()),
                 html.escape(
-                    self.t.gettext("Version {version}, saved {date}").format(
-                        version=plan.version,
-                        date=plan.created_at.strftime("%Y-%m-%d"),
+                    t.gettext("Version {version}, saved {date}").format(
+                        version=plan.version, date=plan.created_at.strftime("%Y-%m-%d")
                     )
                 ),
             )
-            blocks = [heading, *plan_blocks(engine, plan.answers, self.t, dial, skip_empty=True)]
-            screens += [Message(text) for text in pack(blocks)]
+            body = plan_blocks(
+                engine, plan.answers, t, place, skip_empty=True, leave_out=engine.flow.urgent
+            )
+            screens += [Message(text) for text in pack([heading, *body])]
         if not plans:
             screens.append(self.say(NO_PLAN_YET))
         if self.person.region is None:
-            return [*screens, region_picker.ask_region(self.t, self.language)]
+            return [*screens, region_picker.ask_region(t, self.language)]
         if self.record.draft is None and plans:
             return [*screens, self.plan_menu(list(plans))]
         return [*screens, *self.carry_on()]
@@ -432,7 +443,7 @@ class Turn:
         previous = self.record.draft
         checked_in = previous.checked_in if previous and previous.flow == flow_id else None
         self.record.draft = Draft(flow_id, engine.flow.version, outcome.snapshot, checked_in)
-        renderer = StepRenderer(engine, self.t, dialer(self.person.region))
+        renderer = StepRenderer(engine, self.t, self.place)
         screens: list[Screen] = []
         for reply in outcome.replies:
             match reply:
@@ -497,15 +508,35 @@ class Turn:
 
     # --- shared pieces ---------------------------------------------------------------
 
-    def crisis_lines(self, intro: str | None = None) -> list[Screen]:
+    def crisis_lines(
+        self, intro: str | None = None, kinds: tuple[str, ...] = ("crisis",)
+    ) -> list[Screen]:
         screens = crisis_lines(
             self.service.directory,
             self.person.region,
             self.person.subdivision,
             self.t,
             self.language,
+            kinds=kinds,
         )
         return [self.say(intro), *screens] if intro else screens
+
+    @property
+    def place(self) -> Place:
+        region, subdivision = self.person.region, self.person.subdivision
+        directory = self.service.directory
+        known = directory.lines_for(region, subdivision) if region else None
+        numbers = [e.number for e in known.emergency if not e.non_emergency] if known else []
+        emergency = (
+            format_dialable(numbers[0], region)
+            if numbers
+            else self.t.gettext("your local emergency number")
+        )
+        return Place(
+            dial=lambda raw: format_dialable(raw, region),
+            emergency=emergency,
+            helplines=lambda kinds: drug_line_blocks(directory, region, subdivision, kinds, self.t),
+        )
 
     def carry_on(self) -> list[Screen]:
         """What ends a turn: the current question again, or the home menu."""

@@ -42,6 +42,23 @@ def _line_block(line: Line, t: Translator) -> str:
     return "\n".join(parts)
 
 
+def drug_line_blocks(
+    directory: Directory,
+    region: str | None,
+    subdivision: str | None,
+    kinds: tuple[str, ...],
+    t: Translator,
+) -> list[str]:
+    """The region's overdose-response ("never use alone") and drug information lines."""
+    if region is None:
+        return []
+    lines = directory.lines_for(region, subdivision)
+    shown = (lines.harm_reduction if "harm_reduction" in kinds else ()) + (
+        lines.drug_info if "drug_info" in kinds else ()
+    )
+    return [_line_block(line, t) for line in shown]
+
+
 def crisis_lines(
     directory: Directory,
     region: str | None,
@@ -85,12 +102,11 @@ def crisis_lines(
     ]
     # Lines confirmed open around the clock first; otherwise the directory's order (local first).
     crisis = sorted(lines.crisis, key=lambda line: not _around_the_clock(line))
-    shown: list[Line] = list(crisis)
-    if "harm_reduction" in kinds:
-        shown += lines.harm_reduction
-    if "drug_info" in kinds:
-        shown += lines.drug_info
-    blocks += [_line_block(line, t) for line in shown]
+    blocks += [_line_block(line, t) for line in crisis]
+    drug_lines = drug_line_blocks(directory, region, subdivision, kinds, t)
+    if drug_lines:
+        heading = html.escape(t.gettext("Overdose and drug information lines"))
+        blocks += [f"<b>{heading}</b>", *drug_lines]
     blocks.append(
         t.gettext("Somewhere else? {url} lists lines in other countries.").format(url=FALLBACK_URL)
     )

@@ -12,6 +12,7 @@ LOCALES = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
 
+
 class Translator:
     """One language's messages, handed explicitly to whatever renders text."""
 

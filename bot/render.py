@@ -8,9 +8,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from bot.helplines import format_dialable
 from bot.i18n import Translator
 from bot.screens import Button, Buttons, Message
 from bot.tokens import flow_token
@@ -103,38 +103,73 @@ def items_of(step: Step, answers: Mapping[str, Any]) -> list[Any]:
     return list(answer) if isinstance(answer, list) else [answer]
 
 
+@dataclass(frozen=True)
+class Place:
+    """What rendering needs to know about where the person is."""
+
+    dial: Dialer  # writes a phone number so a tap dials it
+    emergency: str  # the emergency number, or words for it where the region is unknown
+    helplines: Callable[[tuple[str, ...]], list[str]]  # the region's lines of these kinds
+
+
+def card_text(step: Step, t: Translator, place: Place) -> str:
+    assert step.card is not None
+    return html.escape(t.gettext(step.card)).format(
+        emergency=f"<b>{html.escape(place.emergency)}</b>"
+    )
+
+
 def section_block(
-    number: int, step: Step, answers: Mapping[str, Any], t: Translator, dial: Dialer
+    number: int | None, step: Step, answers: Mapping[str, Any], t: Translator, place: Place
 ) -> str:
     assert step.title is not None
-    heading = f"<b>{number}. {html.escape(t.gettext(step.title))}</b>"
-    lines = [item_text(step, item, t, dial) for item in items_of(step, answers)]
+    title = html.escape(t.gettext(step.title))
+    heading = f"<b>{number}. {title}</b>" if number else f"<b>{title}</b>"
+    lines = [item_text(step, item, t, place.dial) for item in items_of(step, answers)]
     lines = [f"• {line}" for line in lines if line]
+    if step.card:
+        lines = [card_text(step, t, place)]
     if not lines:
         lines = [f"<i>{html.escape(t.gettext('Nothing here yet.'))}</i>"]
     return "\n".join([heading, *lines])
 
 
 def plan_blocks(
-    engine: Engine, answers: Answers, t: Translator, dial: Dialer, *, skip_empty: bool = False
+    engine: Engine,
+    answers: Answers,
+    t: Translator,
+    place: Place,
+    *,
+    skip_empty: bool = False,
+    leave_out: tuple[str, ...] = (),
 ) -> list[str]:
     """The plan's sections in order, one block each; the review also shows empty ones."""
     sections = engine.sections_in_plan(answers)
     return [
-        section_block(n, s, answers, t, dial)
+        section_block(n, s, answers, t, place)
         for n, s in enumerate(sections, 1)
-        if not (skip_empty and not s.card and not items_of(s, answers))
+        if s.id not in leave_out and not (skip_empty and not s.card and not items_of(s, answers))
+    ]
+
+
+def urgent_blocks(engine: Engine, answers: Answers, t: Translator, place: Place) -> list[str]:
+    """Sections a plan puts first, right after the crisis lines (e.g. what to do in an overdose)."""
+    return [
+        section_block(None, s, answers, t, place)
+        for s in engine.sections_in_plan(answers)
+        if s.id in engine.flow.urgent
     ]
 
 
 class StepRenderer:
     """Questions and the review, with their buttons."""
 
-    def __init__(self, engine: Engine, t: Translator, dial: Dialer) -> None:
+    def __init__(self, engine: Engine, t: Translator, place: Place) -> None:
         self.engine = engine
         self.flow: Flow = engine.flow
         self.t = t
-        self.dial = dial
+        self.place = place
+        self.dial = place.dial
 
     def _button(self, label: str, state: str, value: str) -> Button:
         return Button(label, flow_token(self.flow.code, self.flow.version, state, value))
@@ -153,6 +188,9 @@ class StepRenderer:
         if step.kind in (AnswerKind.LIST, AnswerKind.CONTACTS, AnswerKind.MULTI) and items:
             listed = "\n".join(f"• {item_text(step, i, t, self.dial)}" for i in items)
             parts.append(f"{html.escape(t.gettext('So far:'))}\n{listed}")
+        if step.card:
+            parts.append(card_text(step, t, self.place))
+        parts += self.place.helplines(step.lines) if step.lines else []
         if step.hint:
             parts.append(f"<i>{t.gettext(step.hint)}</i>")
         texts = pack(parts)
@@ -212,7 +250,7 @@ class StepRenderer:
             html.escape(t.gettext("Here is your plan.")),
             html.escape(t.gettext("Read it through. You can change any part, then save it.")),
         )
-        texts = pack([intro, *plan_blocks(self.engine, snap.answers, t, self.dial)])
+        texts = pack([intro, *plan_blocks(self.engine, snap.answers, t, self.place)])
         buttons: list[tuple[Button, ...]] = [
             (self._button(t.pgettext("button", "✓ Save my plan"), "review", SAVE),)
         ]
@@ -225,7 +263,3 @@ class StepRenderer:
         buttons.append((self._button(t.pgettext("button", "‹ Back"), "review", BACK),))
         *first, last = texts
         return [Message(text) for text in first] + [Message(last, tuple(buttons))]
-
-
-def dialer(region: str | None) -> Dialer:
-    return lambda raw: format_dialable(raw, region)

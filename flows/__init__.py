@@ -2,10 +2,11 @@
 
 from flows.engine import Engine
 from flows.entry import ENTRY
+from flows.harm_reduction import HARM_REDUCTION
 from flows.model import Flow
 from flows.safety_plan import SAFETY_PLAN
 
-FLOWS: dict[str, Flow] = {f.id: f for f in (ENTRY, SAFETY_PLAN)}
+FLOWS: dict[str, Flow] = {f.id: f for f in (ENTRY, SAFETY_PLAN, HARM_REDUCTION)}
 
 
 def build_engines() -> dict[str, Engine]:

@@ -169,6 +169,17 @@ class Engine:
         graph: list[dict[str, Any]] = []
         for i, step in enumerate(steps):
             if flow.saves_plan:
+                # An edit can bring a part of the plan into play (a new area ticked):
+                # ask its questions before going back to the review.
+                for later in steps[i + 1 :]:
+                    graph.append(
+                        {
+                            "trigger": "advance",
+                            "source": step.id,
+                            "dest": later.id,
+                            "conditions": [*editing, *self._applies(later), _unvisited(later.id)],
+                        }
+                    )
                 graph.append(
                     {"trigger": "advance", "source": step.id, "dest": REVIEW, "conditions": editing}
                 )
@@ -285,7 +296,8 @@ class Engine:
             if event.value == SKIP:
                 if not step.optional:
                     return self._notice(snap, NOT_OPTIONAL)
-                return self._advance(snap)
+                skipped = snap.answers.get(step.id, [] if step.kind in LIST_KINDS else None)
+                return self._advance(_with(snap, step.id, skipped))
         if step.kind in LIST_KINDS:
             return self._on_list(step, snap, event)
         return self._on_single(step, snap, event)
@@ -294,7 +306,7 @@ class Engine:
 
     def _on_single(self, step: Step, snap: Snapshot, event: Input) -> Outcome:
         if step.kind == AnswerKind.INFO:
-            return self._advance(snap)
+            return self._advance(_with(snap, step.id, True))
         if step.kind == AnswerKind.TEXT:
             if isinstance(event, Typed):
                 text = event.text.strip()
@@ -368,7 +380,12 @@ class Engine:
         if event.value == SAVE:
             saved = self._fire(snap, "save")
             assert saved is not None
-            return Outcome(saved, (Saved(),))
+            kept = {
+                s.id: snap.answers[s.id]
+                for s in self.sections_in_plan(snap.answers)
+                if s.id in snap.answers
+            }
+            return Outcome(replace(saved, answers=kept), (Saved(),))
         if event.value == BACK:
             return self._back(snap)
         if event.value.startswith(EDIT_PREFIX):
@@ -399,6 +416,10 @@ class Engine:
 
 def _with(snap: Snapshot, key: str, value: Any) -> Snapshot:
     return replace(snap, answers={**snap.answers, key: value})
+
+
+def _unvisited(step_id: str) -> Any:
+    return lambda ev: step_id not in ev.model.answers
 
 
 def _answered(step_id: str, option_id: str) -> Any:

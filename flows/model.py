@@ -75,7 +75,12 @@ class Step:
     optional: bool = False
     when: Chosen | None = None
     next: str | None = None  # an explicit next step; otherwise the next one declared
-    card: str | None = None  # something the renderer adds to the question, e.g. "overdose"
+    # A short card of what to do, shown with the question and in the plan; may hold
+    # {emergency}, which the renderer fills with the region's emergency number.
+    card: str | None = None
+    # Kinds of helpline this part of a plan brings in, e.g. ("harm_reduction", "drug_info"):
+    # shown with the question and with the crisis lines in /myplan.
+    lines: tuple[str, ...] = ()
 
     @property
     def is_section(self) -> bool:
@@ -96,6 +101,8 @@ class Flow:
     title: str
     steps: tuple[Step, ...]
     saves_plan: bool = True  # ends with a review and Save
+    # Sections shown straight after the crisis lines in /myplan, when they apply.
+    urgent: tuple[str, ...] = ()
     by_id: Mapping[str, Step] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

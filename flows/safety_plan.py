@@ -13,7 +13,7 @@ OWN_WORDS = N_(
     "Press Done when you're ready."
 )
 CONTACT_HOW = N_(
-    "Type a name and a number, like <i>Sam +44 7700 900123</i>, or share a contact "
+    "Type a name and a number, like “Sam +44 7911 123456”, or share a contact "
     "from Telegram (📎 then Contact). A name alone is fine too. Press Done when you're ready."
 )
 

@@ -10,6 +10,8 @@ import pytest
 from bot.crypto import new_encryption_key, new_id_secret
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
+from tests.e2e import running_bot
+from tests.fakebot import FakeBotApi
 
 
 @pytest.fixture
@@ -28,3 +30,17 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
     runtime = await open_runtime(settings)
     yield runtime
     await runtime.close()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    """A fake Bot API server on 127.0.0.1."""
+    async with FakeBotApi() as api:
+        yield api
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, settings: Settings) -> AsyncIterator[Runtime]:
+    """The real bot, polling the fake server over HTTP."""
+    async with running_bot(api, settings) as (runtime, _application):
+        yield runtime

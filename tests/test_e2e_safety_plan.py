@@ -4,28 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.runtime import Runtime
 from bot.settings import Settings
-from tests.e2e import bot_process, joined, running_bot, turn
+from tests.e2e import bot_process, joined, turn
 from tests.fakebot import FakeBotApi, ScriptedUser
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as api:
-        yield api
-
-
-@pytest.fixture
-async def bot(api: FakeBotApi, settings: Settings) -> AsyncIterator[Runtime]:
-    async with running_bot(api, settings) as (runtime, _application):
-        yield runtime
 
 
 async def start_safety_plan(user: ScriptedUser, region: str = "United Kingdom") -> None:
