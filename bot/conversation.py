@@ -126,15 +126,23 @@ class Conversations:
             self._recent.popitem(last=False)
 
     def _storage_down(self, who: Who, event: Event) -> list[Screen]:
+        """Without the database: crisis lines from what we remember, or a one-tap region choice.
+
+        Nothing can be saved, so a region tapped now is used for this answer only.
+        """
         region, subdivision, language = self._recent.get(who.key, (None, None, None))
         language = self.catalogs.negotiate(language, who.language_hint)
         t = self.catalogs.translator(language)
+        tapped = parse(event.token) if isinstance(event, Press) else None
+        if isinstance(tapped, ActionButton) and tapped.name == region_picker.REGION:
+            region, subdivision = tapped.arg, None
         lines = crisis_lines(self.directory, region, subdivision, t, language)
-        if isinstance(event, Command) and event.name == "myplan":
-            sorry = t.gettext(CANT_LOAD)
-        else:
-            sorry = t.gettext(CANT_SAVE)
-        return [*lines, Message(html.escape(sorry))]
+        if region is None:
+            return [*lines, region_picker.ask_region(t, language)]
+        if tapped is not None or (isinstance(event, Command) and event.name == "sos"):
+            return lines
+        myplan = isinstance(event, Command) and event.name == "myplan"
+        return [*lines, Message(html.escape(t.gettext(CANT_LOAD if myplan else CANT_SAVE)))]
 
 
 class Turn:
@@ -160,7 +168,7 @@ class Turn:
             case Command(name="myplan"):
                 return await self.myplan()
             case Command(name="sos"):
-                return [*self.crisis_lines(), *self.carry_on()]
+                return self.sos()
             case Command(name="help"):
                 return [self.say(HELP), *self.carry_on()]
             case Command(name="cancel"):
@@ -216,7 +224,7 @@ class Turn:
         if name == "myplan":
             return await self.myplan()
         if name == "sos":
-            return [*self.crisis_lines(), *self.carry_on()]
+            return self.sos()
         if name == "begin":
             return self.start("")
         if name == "edit":
@@ -298,6 +306,12 @@ class Turn:
         if self.record.draft is None and plans:
             return [*screens, self.plan_menu(list(plans))]
         return [*screens, *self.carry_on()]
+
+    def sos(self) -> list[Screen]:
+        """Crisis lines at once, then back to where the person was (or a region choice)."""
+        if self.person.region is None:
+            return [*self.crisis_lines(), region_picker.ask_region(self.t, self.language)]
+        return [*self.crisis_lines(), *self.carry_on()]
 
     def plan_menu(self, kinds: list[str]) -> Message:
         buttons = [
