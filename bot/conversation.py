@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import region_picker
+from bot.crisis import detect
 from bot.crisis_lines import crisis_lines, drug_line_blocks
 from bot.helplines import Directory, format_dialable, region_display_name
 from bot.i18n import Catalogs, Translator
@@ -214,6 +215,11 @@ class Turn:
         if name == "delete" and self.person.pending == f"delete:{nonce}":
             self.person.pending = None
             return await self.delete() if choice == "yes" else [self.say(KEPT), *self.carry_on()]
+        if name == "safe" and self.person.pending == f"safe:{nonce}":
+            self.person.pending = None
+            if choice == "ok":
+                return [self.say(GLAD), *self.carry_on()]
+            return [*self.crisis_lines(intro=NOT_SAFE_INTRO_LATER), self.when_ready()]
         if name == "resume" and self.person.pending == f"resume:{nonce}" and choice == "restart":
             self.person.pending = None
             self.record.draft = None
@@ -306,6 +312,35 @@ class Turn:
         if self.record.draft is None and plans:
             return [*screens, self.plan_menu(list(plans))]
         return [*screens, *self.carry_on()]
+
+    def check_in(self) -> list[Screen]:
+        """Asks, never assumes: are you safe right now? With the crisis lines at hand."""
+        nonce = secrets.token_hex(3)
+        self.person.pending = f"safe:{nonce}"
+        t = self.t
+        question = Message(
+            html.escape(t.gettext(CHECK_IN)),
+            rows(
+                Button(
+                    t.pgettext("button", "I'm safe, let's carry on"),
+                    action_token("safe", f"{nonce}:ok"),
+                ),
+                Button(
+                    t.pgettext("button", "I'm not safe right now"),
+                    action_token("safe", f"{nonce}:not"),
+                ),
+            ),
+        )
+        return [*self.crisis_lines(), question]
+
+    def when_ready(self) -> Message:
+        t = self.t
+        buttons = [Button(t.pgettext("button", "Show my plan"), action_token("myplan"))]
+        if self.record.draft is not None:
+            buttons.append(
+                Button(t.pgettext("button", "Carry on where I was"), action_token("resume"))
+            )
+        return Message(html.escape(t.gettext(WHEN_READY)), rows(*buttons))
 
     def sos(self) -> list[Screen]:
         """Crisis lines at once, then back to where the person was (or a region choice)."""
@@ -415,7 +450,17 @@ class Turn:
         return screens
 
     async def answer(self, event: Typed | ContactShared) -> list[Screen]:
+        """An answer in a flow, first checked for signs of danger now."""
         draft = self.draft()
+        if isinstance(event, Typed) and detect(event.text, self.language):
+            asked_here = draft.checked_in if draft else None
+            where = draft.snapshot.state if draft else None
+            if draft is None or asked_here != where:
+                if draft is not None:
+                    await self.step(event)  # what they wrote is kept, as any answer
+                    if self.record.draft is not None:
+                        self.record.draft.checked_in = where
+                return self.check_in()
         if draft is None:
             return [self.say(NOT_IN_A_PLAN), self.home()]
         engine = self.service.engines[draft.flow]
@@ -596,6 +641,19 @@ UNKNOWN_COMMAND = N_("I don't know that command. /help lists the ones I know.")
 CANT_READ = N_(
     "I can only read text and buttons, not stickers, photos, voice messages, files or "
     "locations. Here is where we were:"
+)
+CHECK_IN = N_(
+    "What you wrote sounds like you might be in danger right now. I'm a bot, so I can't "
+    "tell for sure, and I'd rather ask: are you safe right now?"
+)
+GLAD = N_("Thank you for letting me know. Let's carry on where we were.")
+NOT_SAFE_INTRO_LATER = N_(
+    "Thank you for telling me. Please reach out to one of these now: they are there to help, "
+    "day and night. If you can, move away from anything you could hurt yourself with, and "
+    "go to where other people are."
+)
+WHEN_READY = N_(
+    "Your plan can help too. I'm here when you want it, and everything you wrote is kept."
 )
 EDITS_IGNORED = N_(
     "I saw you edited a message. Edits don't change your answers, so nothing was changed. "
