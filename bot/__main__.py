@@ -31,6 +31,20 @@ def main(argv: list[str] | None = None) -> int:
     helplines_sub = helplines.add_subparsers(dest="action", required=True)
     check = helplines_sub.add_parser("check", help="list lines not checked for a while")
     check.add_argument("--months", type=int, default=6)
+    link = commands.add_parser("link", help="an outreach link, QR code and printable card")
+    link.add_argument(
+        "--org", required=True, help="organisation code (bot/data/organisations.yaml)"
+    )
+    link.add_argument("--lang", help="language, e.g. en, uk, pt-br")
+    link.add_argument("--region", help="country, e.g. GB, or with a subdivision: CA-QC")
+    link.add_argument("--plan", choices=["safety", "harm-reduction"])
+    link.add_argument("--qr", type=Path, help="write the QR code here (.png or .svg)")
+    link.add_argument("--card", type=Path, help="write a printable one-page card here (.pdf)")
+    link.add_argument("--bot", help="the bot's username (default: BOT_USERNAME, or Telegram)")
+    stats = commands.add_parser("stats", help="anonymous counts per organisation and day")
+    stats.add_argument("--org")
+    stats.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD")
+    stats.add_argument("--csv", action="store_true")
     args = parser.parse_args(argv)
 
     if args.command == "init":
@@ -44,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     settings = Settings()
+    if args.command == "link":
+        return asyncio.run(outreach_link(settings, args))
+    if args.command == "stats":
+        return asyncio.run(outreach_stats(settings, args))
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -110,6 +128,66 @@ async def serve(settings: Settings) -> int:
         await application.updater.stop()
         await application.stop()
     await runtime.close()
+    return 0
+
+
+async def outreach_link(settings: Settings, args: argparse.Namespace) -> int:
+    """Prints a link for an organisation; writes its QR code and printable card if asked."""
+    from bot.helplines import load_directory
+    from bot.i18n import load_catalogs
+    from bot.outreach import link_from_options, link_url, organisation
+    from bot.outreach_print import write_card, write_qr
+
+    org = organisation(args.org)
+    if org is None:
+        print(f"No organisation {args.org!r} in bot/data/organisations.yaml.", file=sys.stderr)
+        return 2
+    try:
+        link = link_from_options(org.code, args.lang, args.region or org.region, args.plan)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    username = args.bot or settings.bot_username or await _ask_username(settings)
+    if not username:
+        print("Set BOT_USERNAME (or TELEGRAM_BOT_TOKEN, or pass --bot).", file=sys.stderr)
+        return 2
+    url = link_url(username, link)
+    print(url)
+    if args.qr:
+        write_qr(url, args.qr)
+    if args.card:
+        catalogs = load_catalogs(settings.default_language)
+        t = catalogs.translator(link.language or catalogs.default)
+        try:
+            write_card(args.card, url, org, link, t, load_directory())
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 2
+    return 0
+
+
+async def _ask_username(settings: Settings) -> str | None:
+    """The bot's username, from Telegram, when a token is set."""
+    if not settings.token:
+        return None
+    from telegram import Bot
+
+    async with Bot(settings.token, base_url=settings.telegram_api_base_url) as bot:
+        return bot.username
+
+
+async def outreach_stats(settings: Settings, args: argparse.Namespace) -> int:
+    """Anonymous counts; needs no secrets, since it reads nothing about anyone."""
+    from bot.database import create_engine, migrate
+    from bot.stats import format_csv, format_table, report
+
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate(engine)
+        rows = await report(engine, args.org, args.since)
+    finally:
+        await engine.dispose()
+    print(format_csv(rows) if args.csv else format_table(rows))
     return 0
 
 

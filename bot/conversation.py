@@ -14,6 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from babel import Locale
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import region_picker
@@ -21,8 +22,9 @@ from bot.crisis import detect
 from bot.crisis_lines import crisis_lines, drug_line_blocks
 from bot.helplines import Directory, format_dialable, region_display_name
 from bot.i18n import Catalogs, Translator
+from bot.outreach import Organisation, OutreachLink, offer_label, organisation
 from bot.regions import match_country, subdivisions_that_matter
-from bot.render import Place, StepRenderer, pack, plan_blocks, urgent_blocks
+from bot.render import SERVICE_PREFIX, Place, StepRenderer, pack, plan_blocks, urgent_blocks
 from bot.screens import Button, Message, Screen, rows
 from bot.store import Draft, Record, Store
 from bot.tokens import ActionButton, FlowButton, action_token, parse
@@ -146,6 +148,12 @@ class Conversations:
         return [*lines, Message(html.escape(t.gettext(CANT_LOAD if myplan else CANT_SAVE)))]
 
 
+def language_name(code: str) -> str:
+    """A language named in itself, e.g. 'Українська', so anyone can find their own."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
 class Turn:
     """Handles one input for one person, inside their open transaction."""
 
@@ -165,7 +173,7 @@ class Turn:
             self.person.pending = None
         match event:
             case Command(name="start", arg=arg):
-                return self.start(arg)
+                return await self.start(arg)
             case Command(name="myplan"):
                 return await self.myplan()
             case Command(name="sos"):
@@ -178,6 +186,8 @@ class Turn:
                 return self.ask_delete()
             case Command(name="region"):
                 return [region_picker.ask_region(self.t, self.language)]
+            case Command(name="language"):
+                return [self.ask_language()]
             case Command():
                 return [self.say(UNKNOWN_COMMAND), *self.carry_on()]
             case Press(token=token):
@@ -204,6 +214,8 @@ class Turn:
             flow = FLOWS.get(draft.flow) if draft else None
             if draft and flow and (flow.code, flow.version) == (button.code, button.version):
                 self.fresh_press = button.state == draft.snapshot.state
+                if button.value.startswith(SERVICE_PREFIX) and self.fresh_press:
+                    return await self.pick_service(button.value.removeprefix(SERVICE_PREFIX))
                 return await self.step(Pressed(button.state, button.value))
         if isinstance(button, ActionButton):
             return await self.action(button)
@@ -232,9 +244,16 @@ class Turn:
         if name == "sos":
             return self.sos()
         if name == "begin":
-            return self.start("")
+            return self.start_over()
         if name == "edit":
             return await self.edit_plan(arg)
+        if name == "lang" and arg in self.service.catalogs.languages:
+            self.person.language = arg
+            self.language, self.t = arg, self.service.catalogs.translator(arg)
+            said = self.t.gettext("I'll speak {language} with you from now on.").format(
+                language=language_name(arg)
+            )
+            return [Message(html.escape(said)), *self.carry_on()]
         if name == region_picker.REGION:
             return self.set_region(arg)
         if name == region_picker.SUBDIVISION:
@@ -249,9 +268,31 @@ class Turn:
 
     # --- commands --------------------------------------------------------------------
 
-    def start(self, payload: str) -> list[Screen]:
-        if payload and len(payload) <= 64 and payload.replace("-", "").replace("_", "").isalnum():
-            self.person.start_payload = payload  # read by later features; never shown
+    async def start(self, payload: str) -> list[Screen]:
+        """/start, perhaps from an outreach link that sets language, region and a plan."""
+        link = OutreachLink.decode(payload) if payload else None
+        if link is None:
+            return self.start_over()
+        self.person.start_payload = payload
+        catalogs = self.service.catalogs
+        if link.language in catalogs.languages:
+            self.person.language = link.language
+            self.language, self.t = link.language, catalogs.translator(link.language)
+        if link.region:
+            self.person.region, self.person.subdivision = link.region, link.subdivision
+        org = organisation(link.org)
+        if org is None:
+            return self.start_over()
+        self.record.note_outreach("opened", org=org.code)
+        hello = self.t.gettext("Welcome. {organisation} shared this bot with you.").format(
+            organisation=html.escape(org.name)
+        )
+        if link.plan and self.record.draft is None:
+            welcome = self.t.gettext(FLOWS[ENTRY].steps[0].prompt)
+            return [Message(f"<b>{hello}</b>\n\n{welcome}"), *await self.open_plan(link.plan)]
+        return [Message(f"<b>{hello}</b>"), *self.start_over()]
+
+    def start_over(self) -> list[Screen]:
         draft = self.draft()
         if draft and draft.flow != ENTRY:
             nonce = secrets.token_hex(3)
@@ -305,6 +346,9 @@ class Turn:
                 engine, plan.answers, t, place, skip_empty=True, leave_out=engine.flow.urgent
             )
             screens += [Message(text) for text in pack([heading, *body])]
+        services = self.services_block()
+        if services and plans:
+            screens += [Message(text) for text in pack([services])]
         if not plans:
             screens.append(self.say(NO_PLAN_YET))
         if self.person.region is None:
@@ -312,6 +356,15 @@ class Turn:
         if self.record.draft is None and plans:
             return [*screens, self.plan_menu(list(plans))]
         return [*screens, *self.carry_on()]
+
+    def ask_language(self) -> Message:
+        buttons = [
+            Button(language_name(code), action_token("lang", code))
+            for code in self.service.catalogs.languages
+        ]
+        return Message(
+            html.escape(self.t.gettext("Which language would you like?")), rows(*buttons)
+        )
 
     def check_in(self) -> list[Screen]:
         """Asks, never assumes: are you safe right now? With the crisis lines at hand."""
@@ -341,6 +394,46 @@ class Turn:
                 Button(t.pgettext("button", "Carry on where I was"), action_token("resume"))
             )
         return Message(html.escape(t.gettext(WHEN_READY)), rows(*buttons))
+
+    @property
+    def organisation(self) -> Organisation | None:
+        """The organisation whose link this person came by, if any."""
+        link = OutreachLink.decode(self.person.start_payload or "")
+        return organisation(link.org) if link else None
+
+    async def pick_service(self, index: str) -> list[Screen]:
+        """A local service tapped as a suggestion: added as if the person had typed it."""
+        services = self.organisation.services if self.organisation else ()
+        if not index.isdigit() or int(index) >= len(services):
+            return [self.say(STALE_BUTTON), *self.carry_on()]
+        service = services[int(index)]
+        draft = self.draft()
+        assert draft is not None
+        step = self.service.engines[draft.flow].flow.step(draft.snapshot.state)
+        if step.kind == AnswerKind.CONTACTS and service.phone:
+            return await self.step(ContactShared(service.name, service.phone))
+        details = [service.name]
+        if service.offers:
+            details.append(", ".join(offer_label(o, self.t) for o in service.offers))
+        details += [x for x in (service.address, service.hours) if x]
+        return await self.step(Typed(" · ".join(details)))
+
+    def services_block(self) -> str | None:
+        """The organisation's local services, under the person's own, in /myplan."""
+        org = self.organisation
+        if org is None or not org.services:
+            return None
+        heading = self.t.gettext("Local services from {organisation}").format(organisation=org.name)
+        entries = []
+        for service in org.services:
+            lines = [f"<b>{html.escape(service.name)}</b>"]
+            if service.dial_number:
+                lines.append(self.t.gettext("call {number}").format(number=service.dial_number))
+            lines += [html.escape(x) for x in (service.address, service.hours) if x]
+            if service.offers:
+                lines.append(html.escape(", ".join(offer_label(o, self.t) for o in service.offers)))
+            entries.append("\n".join(lines))
+        return "\n\n".join([f"<b>{html.escape(heading)}</b>", *entries])
 
     def sos(self) -> list[Screen]:
         """Crisis lines at once, then back to where the person was (or a region choice)."""
@@ -417,6 +510,10 @@ class Turn:
         draft = self.record.draft
         if draft is not None and draft.flow != ENTRY:
             return self.carry_on()
+        return await self.open_plan(kind)
+
+    async def open_plan(self, kind: str) -> list[Screen]:
+        """A plan to work on: the saved one opened for review, or a new one."""
         return self.begin(kind, (await self.record.latest_plans()).get(kind))
 
     # --- flows -----------------------------------------------------------------------
@@ -487,13 +584,19 @@ class Turn:
         return await self.apply_async(draft.flow, outcome)
 
     async def apply_async(self, flow_id: str, outcome: Outcome) -> list[Screen]:
-        """Like `apply`, plus saving: the only reply that writes a plan."""
+        """Like `apply`, plus what needs storage: saving, and handing over to a plan."""
+        handoff = next((r for r in outcome.replies if isinstance(r, HandOff)), None)
+        if handoff is not None:
+            rest = tuple(r for r in outcome.replies if r is not handoff)
+            screens = self.apply(flow_id, Outcome(outcome.snapshot, rest))
+            return screens + await self.open_plan(handoff.flow)
         if any(isinstance(r, Saved) for r in outcome.replies):
             engine = self.service.engines[flow_id]
             version = await self.record.save_plan(
                 flow_id, engine.flow.version, outcome.snapshot.answers
             )
             self.record.draft = None
+            self.record.note_outreach("saved", flow_id)
             return [self.saved_message(flow_id, version)]
         return self.apply(flow_id, outcome)
 
@@ -501,6 +604,8 @@ class Turn:
         engine = self.service.engines[flow_id]
         previous = self.record.draft
         checked_in = previous.checked_in if previous and previous.flow == flow_id else None
+        if engine.flow.saves_plan and (previous is None or previous.flow != flow_id):
+            self.record.note_outreach("started", flow_id)
         self.record.draft = Draft(flow_id, engine.flow.version, outcome.snapshot, checked_in)
         renderer = StepRenderer(engine, self.t, self.place)
         screens: list[Screen] = []
@@ -510,8 +615,6 @@ class Turn:
                     screens.append(self.say(msgid))
                 case Effect(name="crisis_lines"):
                     screens += self.crisis_lines(intro=NOT_SAFE_INTRO)
-                case HandOff(flow=target):
-                    return screens + self.begin(target)
                 case ShowReview():
                     screens += renderer.review(outcome.snapshot)
                 case _:
@@ -591,10 +694,12 @@ class Turn:
             if numbers
             else self.t.gettext("your local emergency number")
         )
+        org = self.organisation
         return Place(
             dial=lambda raw: format_dialable(raw, region),
             emergency=emergency,
             helplines=lambda kinds: drug_line_blocks(directory, region, subdivision, kinds, self.t),
+            services=tuple(s.name for s in org.services) if org else (),
         )
 
     def carry_on(self) -> list[Screen]:
@@ -627,6 +732,7 @@ HELP = N_(
     "/myplan – crisis lines, then your plan\n"
     "/sos – crisis lines, right now\n"
     "/region – the country for your crisis lines\n"
+    "/language – the language I use with you\n"
     "/cancel – stop for now; your answers are kept\n"
     "/delete – erase everything I keep about you\n\n"
     "I'm a program, not a person, and not a crisis service. If you are in danger, call your "

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Final, Literal, TypeAlias, get_args
 
@@ -50,37 +50,73 @@ class CrisisSignal:
 # --- Normalisation -------------------------------------------------------------------------
 
 # Mapped before NFKC, which would turn the spacing accents into a space and a combining mark.
-_APOSTROPHES: Final = str.maketrans(dict.fromkeys("’‘ʼʹ′`´＇‛", "'"))
-# Russian writers drop the dots of ё all the time; й, ї, є, ґ and і stay as they are.
-_CYRILLIC_FOLD: Final = str.maketrans({"ё": "е"})
-# Accents are stripped from Latin letters only: NFD turns й into и + U+0306, which must stay.
+_APOSTROPHE_VARIANTS: Final = re.compile("[’‘ʼʹ′`´＇‛]")
+_LIGATURES: Final = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d"}
+# Accented Latin letters and their base letter. Only Latin: й, ї, є, ґ must stay as they are.
+_UNACCENTED: Final = {
+    char: unicodedata.normalize("NFD", char)[0]
+    for char in map(chr, range(0xC0, 0x250))
+    if unicodedata.normalize("NFD", char)[0].isascii()
+    and len(unicodedata.normalize("NFD", char)) > 1
+} | _LIGATURES
+_LATIN_ACCENTED: Final = re.compile(f"[{''.join(_UNACCENTED)}]")
+# Combining marks left on a Latin letter (NFKC composes the usual ones).
 _LATIN_MARKS: Final = re.compile(r"(?<=[a-z])[\u0300-\u036f]+")
+_COMBINING: Final = re.compile(r"[\u0300-\u036f]")
 _CYRILLIC: Final = re.compile(r"[а-яіїєґ]")
-# A word mixing Cyrillic with Latin look-alikes, as typed by someone switching keyboards
+# Latin look-alikes next to a Cyrillic letter, as typed by someone switching keyboards
 # (a Ukrainian "пiсля" with a Latin i).
-_MIXED_WORD: Final = re.compile(r"\w*(?:[a-z]\w*[а-яіїєґ]|[а-яіїєґ]\w*[a-z])\w*")
+_LOOKALIKE: Final = re.compile(r"[aceiopxyk]")
+_LOOKALIKES_IN_CYRILLIC: Final = re.compile(r"[а-яіїєґ][aceiopxyk]+|[aceiopxyk]+[а-яіїєґ]")
 _LATIN_TO_CYRILLIC: Final = str.maketrans("aceiopxyk", "асеіорхук")
-# Sentence and comma breaks: a phrase never crosses one, and neither does an exclusion.
-_BREAKS: Final = re.compile(r"[.!?;,…¿¡|\n\r]+")
+# A phrase never crosses a sentence break or a comma. An exclusion never crosses a sentence
+# break, and counts a comma as one word: "when I feel like this, I want to die right now" is
+# still a warning sign, while "no, me voy a matar" is not a negation. A question mark ends a
+# sentence too, and an exclusion may name it: "¿me voy a matar?" is a doubt, not a plan.
+_SENTENCE_BREAKS: Final = re.compile(r"[.!;…¿¡|\n\r]+")
 _BREAK: Final = "|"
-_ASCII_PUNCTUATION: Final = str.maketrans(dict.fromkeys(set(string.punctuation) - {"'"}, " "))
-_NON_WORD: Final = re.compile(r"[^\w\s'|]+|_+")  # emoji and the like, once ASCII is done
+_QUESTION: Final = "?"
+_COMMA: Final = ","
+_ASCII_SENTENCE_BREAKS: Final = ".!;|\n\r"
+_ASCII_PUNCTUATION: Final = set(string.punctuation) - set(_ASCII_SENTENCE_BREAKS) - set("',`?")
+# For ASCII text, one translate does what the regexes do for any text.
+_ASCII_TO_KEY: Final = str.maketrans(
+    dict.fromkeys(_ASCII_PUNCTUATION, " ")
+    | dict.fromkeys(_ASCII_SENTENCE_BREAKS, f" {_BREAK} ")
+    | {",": f" {_COMMA} ", "?": f" {_QUESTION} ", "`": "'"}
+)
+_ASCII_TO_WORDS: Final = str.maketrans(
+    dict.fromkeys(_ASCII_PUNCTUATION | set(_ASCII_SENTENCE_BREAKS) | {",", "?"}, " ") | {"`": "'"}
+)
+_NON_WORD: Final = re.compile(r"[^\w\s',|?]+")
 _STRAY_APOSTROPHE: Final = re.compile(r"(?<!\w)'|'(?!\w)")
+_REPEATED_ASCII_LETTER: Final = re.compile(r"([a-z])\1+")
+_REPEATED_CHARACTER: Final = re.compile(r"(\w)\1+")  # faster than matching letters only
 
 
-def _clean(text: str, breaks: str) -> str:
-    """Lower case, no accents on Latin letters, clause breaks as given, no punctuation.
+def _clean(text: str, *, keep_breaks: bool) -> str:
+    """Lower case, no accents on Latin letters, no punctuation except the breaks if kept.
 
-    Written for speed (translate tables, no regex on plain ASCII): it runs on every message.
+    Written for speed, as it runs on every message: ``str.translate`` is fast on ASCII only,
+    and each step that only non-ASCII text needs is skipped for ASCII.
     """
-    text = unicodedata.normalize("NFKC", text.translate(_APOSTROPHES)).casefold()
-    if not text.isascii():
-        text = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
-        text = unicodedata.normalize("NFC", text).translate(_CYRILLIC_FOLD)
-        if _CYRILLIC.search(text):
-            text = _MIXED_WORD.sub(lambda m: m.group().translate(_LATIN_TO_CYRILLIC), text)
-    text = _BREAKS.sub(breaks, text).translate(_ASCII_PUNCTUATION)
-    return text if text.isascii() else _NON_WORD.sub(" ", text)
+    text = text.casefold()
+    if text.isascii():
+        return text.translate(_ASCII_TO_KEY if keep_breaks else _ASCII_TO_WORDS)
+    text = _APOSTROPHE_VARIANTS.sub("'", text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text).casefold()
+    text = _LATIN_ACCENTED.sub(lambda m: _UNACCENTED[m.group()], text)
+    if _COMBINING.search(text):
+        text = _LATIN_MARKS.sub("", text)
+    # Russian writers drop the dots of ё all the time.
+    text = text.replace("ё", "е")
+    if _CYRILLIC.search(text) and _LOOKALIKE.search(text):
+        text = _LOOKALIKES_IN_CYRILLIC.sub(lambda m: m.group().translate(_LATIN_TO_CYRILLIC), text)
+    text = _SENTENCE_BREAKS.sub(f" {_BREAK} " if keep_breaks else " ", text)
+    text = text.replace(",", f" {_COMMA} " if keep_breaks else " ")
+    text = text.replace("?", f" {_QUESTION} " if keep_breaks else " ").replace("_", " ")
+    return _NON_WORD.sub(" ", text)
 
 
 def normalise(text: str) -> str:
@@ -89,7 +125,7 @@ def normalise(text: str) -> str:
     Apostrophe variants become ``'``; Cyrillic letters keep their marks (й, ї), except that
     ё is read as е. Matching folds this further (see `_fold`).
     """
-    text = _clean(text, " ")
+    text = _clean(text, keep_breaks=False)
     if "'" in text:
         text = _STRAY_APOSTROPHE.sub(" ", text)
     return " ".join(text.split())
@@ -102,26 +138,28 @@ def _fold(text: str) -> str:
     applied to the phrase files as well as to the text, so it can only ever merge spellings.
     """
     text = text.replace("'", "")
-    letters = string.ascii_lowercase if text.isascii() else {c for c in set(text) if c.isalpha()}
-    for letter in letters:
-        double = letter * 2
-        while double in text:
-            text = text.replace(double, letter)
-    return text
+    if text.isascii():
+        return _REPEATED_ASCII_LETTER.sub(lambda m: m.group(1), text)
+    return _REPEATED_CHARACTER.sub(
+        lambda m: m.group(1) if m.group(1).isalpha() else m.group(), text
+    )
 
 
-def _key(text: str) -> str:
-    """The text as matched: folded words, clause breaks as ``|``, a space at either end."""
-    return f" {' '.join(_fold(_clean(text, f' {_BREAK} ')).split())} "
+def _key(text: str) -> tuple[str, frozenset[str]]:
+    """The text as matched, and its words: folded words, breaks as ``|``, ``?`` and ``,``,
+    a space at either end."""
+    words = _fold(_clean(text, keep_breaks=True)).split()
+    return f" {' '.join(words)} ", frozenset(words)
 
 
 # --- Phrase templates ----------------------------------------------------------------------
 
 _ID: Final = re.compile(r"[a-z0-9_]+")
+_MANY: Final = r"(?:[2-9]\d|[1-9]\d\d+)"  # "#" in a phrase: a number of 20 or more
 _SLOT: Final = re.compile(r"\{(\w+)\}")
 # Up to this many strings, a phrase or slot is compiled as a prefix tree, so the regex engine
 # tries a handful of branches at each word instead of every alternative in turn.
-_MAX_EXPANSION: Final = 600
+_MAX_EXPANSION: Final = 150
 
 Anchors = frozenset[str] | None
 Literals = frozenset[str] | None
@@ -130,11 +168,17 @@ _Trie: TypeAlias = dict[str, "_Trie"]
 
 @dataclass(frozen=True)
 class _Compiled:
-    regex: str
-    literals: Literals  # every string it matches, if they are few enough
+    """Part of a phrase. Its regex is built only when a larger part needs it."""
+
+    literals: Literals  # every string it matches, if there are few enough
     anchors: Anchors  # words one of which every match holds; None: not known
+    build: Callable[[], str]  # the regex, for when the strings are not listed
+
+    def regex(self) -> str:
+        return self.build() if self.literals is None else _trie_regex(self.literals)
 
 
+@cache
 def _trie_regex(strings: frozenset[str]) -> str:
     """A regex for exactly these strings, factored by common prefixes."""
     root: _Trie = {}
@@ -147,7 +191,14 @@ def _trie_regex(strings: frozenset[str]) -> str:
 
 
 def _emit(node: _Trie) -> str:
-    branches = [re.escape(char) + _emit(child) for char, child in sorted(node.items()) if char]
+    branches = []
+    for char, child in sorted(node.items()):
+        if char:
+            run = char  # follow a chain of single letters in one go
+            while len(child) == 1 and "" not in child:
+                (next_char, child), *_ = child.items()
+                run += next_char
+            branches.append(re.escape(run) + _emit(child))
     if not branches:
         return ""
     if "" not in node:
@@ -155,10 +206,10 @@ def _emit(node: _Trie) -> str:
     return f"(?:{'|'.join(branches)})?"
 
 
-def _from_literals(literals: Literals, regex: str, anchors: Anchors) -> _Compiled:
-    if literals is not None and len(literals) <= _MAX_EXPANSION:
-        return _Compiled(_trie_regex(literals), literals, anchors)
-    return _Compiled(regex, None, anchors)
+def _compiled(literals: Literals, anchors: Anchors, build: Callable[[], str]) -> _Compiled:
+    if literals is not None and len(literals) > _MAX_EXPANSION:
+        literals = None
+    return _Compiled(literals, anchors, build)
 
 
 def _joined(left: Literals, right: Literals, separator: str) -> Literals:
@@ -173,8 +224,24 @@ def _union(parts: list[_Compiled]) -> _Compiled:
     for part in parts:
         literals = None if literals is None or part.literals is None else literals | part.literals
         anchors = None if anchors is None or part.anchors is None else anchors | part.anchors
-    regex = "|".join(sorted({p.regex for p in parts}, key=len, reverse=True))
-    return _from_literals(literals, f"(?:{regex})", anchors)
+
+    def build() -> str:
+        return f"(?:{'|'.join(sorted({p.regex() for p in parts}, key=len, reverse=True))})"
+
+    return _compiled(literals, anchors, build)
+
+
+def _sequence(parts: list[tuple[_Compiled, bool]]) -> str:
+    """The regex for words in a row; the flag marks an optional word."""
+    out = ""
+    joined = False  # whether a required word has been emitted yet
+    for part, optional in parts:
+        if optional:
+            out += f"(?: {part.regex()})?" if joined else f"(?:{part.regex()} )?"
+        else:
+            out += f" {part.regex()}" if joined else part.regex()
+            joined = True
+    return out
 
 
 def _selectivity(anchors: frozenset[str]) -> tuple[int, int]:
@@ -196,12 +263,11 @@ class _Compiler:
         starting on a literal lets the regex engine skip ahead instead of trying every position.
         """
         union = _union([self.template(p, where) for p in phrases])
-        return re.compile(f" ({union.regex})(?= )"), union.anchors
+        return re.compile(f" ({union.regex()})(?= )"), union.anchors
 
     def template(self, template: str, where: str) -> _Compiled:
-        regex = ""
+        parts: list[tuple[_Compiled, bool]] = []
         literals: Literals = frozenset({""})
-        joined = False  # whether a required word has been emitted yet
         candidates: list[frozenset[str]] = []
         for raw in template.split():
             optional = raw.startswith("[") and raw.endswith("]")
@@ -209,38 +275,38 @@ class _Compiler:
             if not token or "[" in token or "]" in token:
                 raise CrisisDataError(f"{where}: [...] must wrap exactly one word: {template!r}")
             part = self.token(token, where)
+            parts.append((part, optional))
             if optional:
-                regex += f"(?: {part.regex})?" if joined else f"(?:{part.regex} )?"
                 maybe = None if part.literals is None else part.literals | {""}
                 literals = _joined(literals, maybe, " ")
-                continue
-            regex += f" {part.regex}" if joined else part.regex
-            literals = _joined(literals, part.literals, " ")
-            joined = True
-            if part.anchors:
-                candidates.append(part.anchors)
-        if not joined:
+            else:
+                literals = _joined(literals, part.literals, " ")
+                if part.anchors:
+                    candidates.append(part.anchors)
+        if all(optional for _, optional in parts):
             raise CrisisDataError(f"{where}: {template!r} has no required word")
-        return _from_literals(literals, regex, max(candidates, key=_selectivity, default=None))
+        anchors = max(candidates, key=_selectivity, default=None)
+        return _compiled(literals, anchors, lambda: _sequence(parts))
 
     def token(self, token: str, where: str) -> _Compiled:
         if "{" not in token:
             return _union([self.word(w, where) for w in token.split("/")])
-        # One or more slots, possibly glued to literal text: "{someone}'s".
-        regex = ""
+        if whole_slot := _SLOT.fullmatch(token):
+            return self.slot(whole_slot[1], where)
+        # Slots glued to text: "{someone}'s".
+        parts: list[_Compiled] = []
         literals: Literals = frozenset({""})
-        for index, part in enumerate(_SLOT.split(token)):
+        for index, piece in enumerate(_SLOT.split(token)):
             if index % 2:
-                compiled = self.slot(part, where)
-            elif "/" in part or "*" in part:
+                parts.append(self.slot(piece, where))
+            elif "/" in piece or "*" in piece:
                 raise CrisisDataError(f"{where}: no / or * next to a slot: {token!r}")
-            elif part:
-                compiled = self.word(part, where)
+            elif piece:
+                parts.append(self.word(piece, where))
             else:
                 continue
-            regex += f"(?:{compiled.regex})"
-            literals = _joined(literals, compiled.literals, "")
-        return _from_literals(literals, regex, None)
+            literals = _joined(literals, parts[-1].literals, "")
+        return _compiled(literals, None, lambda: "".join(f"(?:{p.regex()})" for p in parts))
 
     def slot(self, name: str, where: str) -> _Compiled:
         if name in self.compiled_slots:
@@ -259,12 +325,17 @@ class _Compiler:
     @staticmethod
     def word(word: str, where: str) -> _Compiled:
         """One plain word; ``word*`` matches any word starting with ``word``."""
+        if word == _QUESTION:
+            return _Compiled(frozenset({_QUESTION}), frozenset({_QUESTION}), lambda: r"\?")
+        if word == "#":
+            return _Compiled(None, None, lambda: _MANY)
         body = _fold(normalise(word.removesuffix("*")))
         if not body or any(c in body for c in "{}[]*/"):
             raise CrisisDataError(f"{where}: cannot read {word!r}")
         if word.endswith("*"):
-            return _Compiled(re.escape(body) + r"\w*", None, None)
-        return _Compiled(re.escape(body), frozenset({body}), frozenset({max(body.split(), key=len)}))
+            return _Compiled(None, None, lambda: re.escape(body) + r"\w*")
+        anchor = max(body.split(), key=len)
+        return _Compiled(frozenset({body}), frozenset({anchor}), lambda: re.escape(body))
 
 
 # --- Phrase files --------------------------------------------------------------------------
@@ -280,7 +351,7 @@ class Pattern:
 
 @dataclass(frozen=True)
 class Exclusion:
-    """Vetoes a match of this file's patterns in the same clause (rules in the file header)."""
+    """Vetoes a match of this file's patterns in the same sentence (rules in the file header)."""
 
     id: str
     regex: re.Pattern[str]
@@ -381,6 +452,7 @@ def load_lexicon(path: Path) -> Lexicon:
 
 def _load_all(directory: Path) -> dict[str, Lexicon]:
     lexicons = {path.stem: load_lexicon(path) for path in sorted(directory.glob("*.yaml"))}
+    _trie_regex.cache_clear()
     if FALLBACK_LANGUAGE not in lexicons:
         raise CrisisDataError(f"{directory}: no {FALLBACK_LANGUAGE}.yaml")
     return lexicons
@@ -391,7 +463,7 @@ _LEXICONS: Final = _load_all(DATA_DIR)
 
 # --- Detection -----------------------------------------------------------------------------
 
-# Exclusions reach a few words around a match; looking further into a long clause is wasted.
+# Exclusions reach a few words around a match; looking further into a long sentence is wasted.
 _EXCLUSION_REACH: Final = 200
 
 
@@ -404,7 +476,7 @@ def _lexicons_for(language: str) -> tuple[Lexicon, ...]:
     """The person's language (``pt-br`` and ``pt`` find ``pt_BR``), then English."""
     code = language.strip().replace("-", "_").lower()
     by_code = {name.lower(): name for name in _LEXICONS}
-    by_base = {name.split("_")[0].lower(): name for name in sorted(_LEXICONS, reverse=True)}
+    by_base = {name.split("_")[0].lower(): name for name in _LEXICONS}
     name = by_code.get(code) or by_base.get(code.split("_")[0], FALLBACK_LANGUAGE)
     names = dict.fromkeys((name, FALLBACK_LANGUAGE))
     return tuple(_LEXICONS[n] for n in names)
@@ -423,39 +495,56 @@ def _find(key: str, char: str, start: int) -> int:
 
 
 def _near(key: str, left: int, right: int, limit: int) -> bool:
-    """Whether key[left:right] holds at most `limit` words and no clause break."""
-    if left >= right:
-        return True
-    words = key[left:right].split()
-    return len(words) <= limit and _BREAK not in words
+    """Whether key[left:right] holds at most `limit` words; a comma counts as one."""
+    return left >= right or len(key[left:right].split()) <= limit
 
 
 def _vetoed(key: str, start: int, end: int, pattern: Pattern, lexicon: Lexicon) -> bool:
-    # Search only this clause, and only near the match.
-    low = max(key.rfind(_BREAK, 0, start), key.rfind(" ", 0, max(0, start - _EXCLUSION_REACH)), 0)
-    high = min(_find(key, _BREAK, end), _find(key, " ", end + _EXCLUSION_REACH) + 1, len(key))
+    # Search only this sentence, with the question mark that may end it, and only near the match.
+    low = max(
+        key.rfind(_BREAK, 0, start),
+        key.rfind(_QUESTION, 0, start),
+        key.rfind(" ", 0, max(0, start - _EXCLUSION_REACH)),
+        0,
+    )
+    high = min(
+        _find(key, _BREAK, end),
+        _find(key, _QUESTION, end) + 2,
+        _find(key, " ", end + _EXCLUSION_REACH) + 1,
+        len(key),
+    )
     for exclusion in lexicon.exclusions:
         if pattern.kind not in exclusion.kinds:
             continue
         for hit_start, hit_end in _spans(exclusion.regex, key, low, high):
-            if exclusion.before is not None and hit_start < start:
-                if _near(key, hit_end, start, exclusion.before):
-                    return True
-            if exclusion.after is not None and hit_end > end:
-                if _near(key, end, hit_start, exclusion.after):
-                    return True
+            before, after = exclusion.before, exclusion.after
+            if before is not None and hit_start < start and _near(key, hit_end, start, before):
+                return True
+            if after is not None and hit_end > end and _near(key, end, hit_start, after):
+                return True
     return False
 
 
 def detect(text: str, language: str) -> CrisisSignal | None:
     """The first phrase signalling danger now, in the person's language or English, or None."""
-    key = _key(text)
-    words = frozenset(key.split())
+    key, words = _key(text)
     for lexicon in _lexicons_for(language):
-        for pattern in lexicon.patterns:
-            if pattern.anchors is not None and pattern.anchors.isdisjoint(words):
+        candidates = sorted(
+            (
+                (start, end, pattern)
+                for pattern in lexicon.patterns
+                if pattern.anchors is None or not pattern.anchors.isdisjoint(words)
+                for start, end in _spans(pattern.regex, key, 0, len(key))
+            ),
+            key=lambda candidate: (candidate[0], -candidate[1]),
+        )
+        vetoed: list[tuple[int, int]] = []
+        for start, end, pattern in candidates:
+            # Part of a vetoed match ("я убью себя" in "боюсь, что я убью себя") stays vetoed.
+            if any(low <= start and end <= high for low, high in vetoed):
                 continue
-            for start, end in _spans(pattern.regex, key, 0, len(key)):
-                if not _vetoed(key, start, end, pattern, lexicon):
-                    return CrisisSignal(pattern.kind, f"{lexicon.language}:{pattern.id}")
+            if _vetoed(key, start, end, pattern, lexicon):
+                vetoed.append((start, end))
+                continue
+            return CrisisSignal(pattern.kind, f"{lexicon.language}:{pattern.id}")
     return None

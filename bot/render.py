@@ -31,6 +31,7 @@ from flows.model import AnswerKind, Answers, Flow, Step
 TEXT_LIMIT = 4096
 _TAG = re.compile(r"<[^>]+>")
 REMOVE_LABEL_CHARS = 28
+SERVICE_PREFIX = "svc:"  # a local service picked as an answer; the service turns it into one
 
 Dialer = Callable[[str], str]  # writes a phone number so a tap dials it
 
@@ -110,6 +111,7 @@ class Place:
     dial: Dialer  # writes a phone number so a tap dials it
     emergency: str  # the emergency number, or words for it where the region is unknown
     helplines: Callable[[tuple[str, ...]], list[str]]  # the region's lines of these kinds
+    services: tuple[str, ...] = ()  # names of local services to suggest, from an outreach link
 
 
 def card_text(step: Step, t: Translator, place: Place) -> str:
@@ -215,6 +217,12 @@ class StepRenderer:
                 (self._button(t.gettext(o.label), state, o.id),)
                 for o in step.options
                 if {"id": o.id} not in items
+            ]
+        if step.local_services:
+            rows += [
+                (self._button(name[:60], state, f"{SERVICE_PREFIX}{i}"),)
+                for i, name in enumerate(self.place.services)
+                if not any(name in html.unescape(item_text(step, x, t, self.dial)) for x in items)
             ]
         if step.kind in (AnswerKind.LIST, AnswerKind.CONTACTS, AnswerKind.MULTI) and items:
             rows += self._remove_buttons(step, items, snap.editing)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import stats
 from bot.crypto import Vault
 from bot.tables import Conversation, Person, Plan, utcnow
 from flows.engine import Snapshot
@@ -54,6 +55,14 @@ class Record:
         self.draft = draft
         self.duplicate = False  # this update was handled before (a webhook retry)
         self.erased = False
+        self.outreach: list[tuple[str, stats.Event, str]] = []  # counts to add on commit
+
+    def note_outreach(self, event: stats.Event, kind: str = "", org: str | None = None) -> None:
+        """Counts an outreach event once per person, without recording who it was."""
+        found = stats.claim(self.person.outreach_counted, event, kind, org=org)
+        if found is not None:
+            self.person.outreach_counted = found.counted
+            self.outreach.append((found.org, event, kind))
 
     async def latest_plans(self) -> dict[str, SavedPlan]:
         """The newest version of each kind of plan."""
@@ -157,6 +166,8 @@ class Store:
             yield record
             if record.erased:
                 return
+            for org, event, kind in record.outreach:
+                await stats.count(session, org, event, kind)
             await record._write_draft(stored)
             person.revision += 1
             session.add(person)

@@ -22,6 +22,9 @@ class Person(SQLModel, table=True):
     # A question outside the flow waiting for an answer, e.g. "delete:<nonce>".
     pending: str | None = Field(default=None, max_length=64)
     last_update_id: int | None = None  # so a repeated update never advances a flow twice
+    # What anonymous outreach counts already include for this person, e.g. "demo:o,ss"
+    # (see bot.stats.claim): the counts themselves hold nothing that points back here.
+    outreach_counted: str | None = Field(default=None, max_length=32)
     revision: int = 0
     created_at: datetime = Field(default_factory=utcnow)
 

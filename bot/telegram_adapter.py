@@ -57,8 +57,18 @@ COMMANDS = (
     ("sos", N_("Crisis lines, right now")),
     ("help", N_("What I do, and how")),
     ("region", N_("Your country, for crisis lines")),
+    ("language", N_("The language I speak with you")),
     ("cancel", N_("Stop for now; answers are kept")),
     ("delete", N_("Erase everything I keep about you")),
+)
+DESCRIPTION = N_(
+    "I help you make a safety plan for hard moments, or a harm reduction plan, and keep it "
+    "here for you. /myplan shows it any time, with crisis lines first.\n\n"
+    "I'm a bot, not a person and not a crisis service. If you are in danger, call your local "
+    "emergency number. Your plan is stored encrypted, only for you; /delete erases it."
+)
+SHORT_DESCRIPTION = N_(
+    "Make and keep your safety plan or harm reduction plan. Crisis lines first, any time."
 )
 GROUP_NOTE = N_("I only work in a private chat, to keep your plan private: {link}")
 
@@ -220,7 +230,10 @@ class TelegramAdapter:
             await application.bot.set_my_commands(
                 commands, scope=BotCommandScopeAllPrivateChats(), language_code=code
             )
-            await application.bot.set_my_commands(commands, language_code=code)
+            await application.bot.set_my_description(t.gettext(DESCRIPTION), language_code=code)
+            await application.bot.set_my_short_description(
+                t.gettext(SHORT_DESCRIPTION), language_code=code
+            )
 
     def build(self) -> Application[Any, Any, Any, Any, Any, Any]:
         settings = self.runtime.settings

@@ -81,6 +81,8 @@ class Step:
     # Kinds of helpline this part of a plan brings in, e.g. ("harm_reduction", "drug_info"):
     # shown with the question and with the crisis lines in /myplan.
     lines: tuple[str, ...] = ()
+    # Offers the local services of the organisation whose link the person came by.
+    local_services: bool = False
 
     @property
     def is_section(self) -> bool:

@@ -98,6 +98,7 @@ SAFETY_PLAN = Flow(
             title=N_("Professionals and services I can contact"),
             hint=CONTACT_HOW,
             optional=True,
+            local_services=True,
         ),
         Step(
             "safer_surroundings",

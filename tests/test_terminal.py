@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -116,3 +117,26 @@ def test_the_bot_refuses_to_start_without_its_secrets(settings: Settings) -> Non
     assert done.returncode == 2
     assert "SAFEPLAN_ENCRYPTION_KEYS" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_init_writes_missing_secrets_once_and_never_replaces_them(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFEPLAN_")}
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=\n")
+
+    def init() -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "init"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            check=True,
+        ).stdout
+
+    said = init()
+    assert "SAFEPLAN_ENCRYPTION_KEYS and SAFEPLAN_ID_SECRET" in said
+    first = (tmp_path / ".env").read_text()
+    assert first.startswith("TELEGRAM_BOT_TOKEN=\n")
+    assert (tmp_path / ".env").stat().st_mode & 0o777 == 0o600
+    assert init() == ""
+    assert (tmp_path / ".env").read_text() == first

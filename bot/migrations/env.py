@@ -3,7 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import bot.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+# Importing the modules registers their tables on SQLModel.metadata.
+import bot.stats
+import bot.tables
 
 connection = context.config.attributes["connection"]
 context.configure(
