@@ -443,10 +443,7 @@ class Turn:
 
     def plan_menu(self, kinds: list[str]) -> Message:
         buttons = [
-            Button(
-                self.t.gettext("Change {title}").format(title=self.t.gettext(FLOWS[k].title)),
-                action_token("edit", k),
-            )
+            Button(f"✎ {self.t.gettext(FLOWS[k].title)}", action_token("edit", k))
             for k in PLAN_ORDER
             if k in kinds
         ]
@@ -534,10 +531,7 @@ class Turn:
         return draft
 
     def begin(self, flow_id: str, saved: Any = None) -> list[Screen]:
-        engine = self.service.engines.get(flow_id)
-        if engine is None:
-            draft = self.draft()
-            return [self.say(COMING_SOON), *self.carry_on()] if draft else self.begin(ENTRY)
+        engine = self.service.engines[flow_id]
         outcome = engine.start(saved.answers if saved is not None else None)
         screens = self.apply(flow_id, outcome)
         if saved is not None:
@@ -771,7 +765,6 @@ NO_PLAN_YET = N_("You don't have a saved plan yet. /start makes one, one step at
 NOTHING_TO_CANCEL = N_("There's nothing to stop right now.")
 NOT_IN_A_PLAN = N_("Thanks for your message. I'm a bot, so I can only help with your plan.")
 CONTACT_NOT_HERE = N_("Thanks. Contacts go in the steps about people and services to contact.")
-COMING_SOON = N_("That plan isn't ready yet. It's coming soon.")
 EDITING_SAVED = N_(
     "Here is your saved plan. Change anything you like and save it: that makes a new "
     "version, and the earlier one is kept."

@@ -308,6 +308,9 @@ class _Compiler:
             literals = _joined(literals, parts[-1].literals, "")
         return _compiled(literals, None, lambda: "".join(f"(?:{p.regex()})" for p in parts))
 
+    def unused_slots(self) -> set[str]:
+        return set(self.slots) - set(self.compiled_slots)
+
     def slot(self, name: str, where: str) -> _Compiled:
         if name in self.compiled_slots:
             return self.compiled_slots[name]
@@ -447,6 +450,8 @@ def load_lexicon(path: Path) -> Lexicon:
         )
         regex, _ = compiler.phrases(_str_list(body["phrases"], where), where)
         exclusions.append(Exclusion(entry_id, regex, before, after, kinds))
+    if unused := compiler.unused_slots():
+        raise CrisisDataError(f"{path.name}: unused slots {', '.join(sorted(unused))}")
     return Lexicon(language, tuple(patterns), tuple(exclusions))
 
 

@@ -9,8 +9,18 @@ from bot.i18n import Translator
 from bot.regions import subdivision_display_name, suggested_regions
 from bot.screens import Button, Message, rows
 from bot.tokens import action_token
+from flows.model import N_
 
 REGION, SUBDIVISION, OTHER, SKIP = "region", "subdiv", "region_other", "region_skip"
+
+# The parts of a country whose crisis lines differ; Babel has no names for these.
+SUBDIVISION_NAMES = {
+    "CA-QC": N_("Quebec"),
+    "GB-ENG": N_("England"),
+    "GB-SCT": N_("Scotland"),
+    "GB-WLS": N_("Wales"),
+    "GB-NIR": N_("Northern Ireland"),
+}
 
 
 def _country_buttons(codes: list[str], language: str) -> list[Button]:
@@ -53,7 +63,12 @@ def offer_matches(codes: list[str], t: Translator, language: str) -> Message:
 def ask_subdivision(region: str, subdivisions: list[str], t: Translator, language: str) -> Message:
     text = html.escape(t.gettext("Some lines depend on where you are. Which part of the country?"))
     buttons = [
-        Button(subdivision_display_name(code, language), action_token(SUBDIVISION, code))
+        Button(
+            t.gettext(SUBDIVISION_NAMES[code])
+            if code in SUBDIVISION_NAMES
+            else subdivision_display_name(code, language),
+            action_token(SUBDIVISION, code),
+        )
         for code in subdivisions
     ]
     buttons.append(

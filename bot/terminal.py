@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import html
+import os
 import re
 from typing import Protocol, TextIO
 
@@ -12,6 +13,13 @@ from bot.conversation import Command, Event, Press, Who
 from bot.runtime import Runtime
 from bot.screens import Button, ContactCard, Screen
 from flows.engine import Typed
+from flows.model import N_
+
+INTRO = N_(
+    "safeplan in your terminal. Type your answer, or a number to press a button. "
+    "Commands work as in Telegram (/myplan, /sos, /help). Ctrl-D leaves."
+)
+GOODBYE = N_("Take care. Your answers are kept; come back any time.")
 
 _TAG = re.compile(r"<[^>]+>")
 _BOLD = re.compile(r"</?b>")
@@ -53,19 +61,28 @@ def parse_line(line: str, buttons: list[Button]) -> Event | None:
     return Typed(line.rstrip("\n")) if text else None
 
 
+def terminal_language() -> str | None:
+    """The terminal's language (LANG=uk_UA.UTF-8 -> "uk-UA"), as Telegram would say it."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").split(".")[0]
+        if value and value not in ("C", "POSIX"):
+            return value.replace("_", "-")
+    return None
+
+
 async def chat(runtime: Runtime, stdin: Lines, stdout: TextIO, user: str | None = None) -> None:
-    who = Who(runtime.vault.person_key("terminal", user or getpass.getuser()))
-    stdout.write(
-        "safeplan in your terminal. Type your answer, or a number to press a button. "
-        "Commands work as in Telegram (/myplan, /sos, /help). Ctrl-D leaves.\n\n"
-    )
+    hint = terminal_language()
+    who = Who(runtime.vault.person_key("terminal", user or getpass.getuser()), hint)
+    catalogs = runtime.conversations.catalogs
+    t = catalogs.translator(catalogs.negotiate(None, hint))
+    stdout.write(t.gettext(INTRO) + "\n\n")
     buttons = show((await runtime.conversations.handle(who, Command("start"))).screens, stdout)
     while True:
         stdout.write("> ")
         stdout.flush()
         line = await asyncio.to_thread(stdin.readline)
         if not line:
-            stdout.write("\nTake care. Your answers are kept; come back any time.\n")
+            stdout.write("\n" + t.gettext(GOODBYE) + "\n")
             return
         event = parse_line(line, buttons)
         if event is not None:

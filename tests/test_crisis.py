@@ -474,6 +474,19 @@ def test_a_malformed_phrase_file_is_refused(tmp_path: Path, body: str, problem: 
         load_lexicon(path)
 
 
+def test_an_unused_slot_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "xx.yaml"
+    path.write_text(
+        "slots:\n  spare: [x]\nexclusions: []\npatterns:\n"
+        "- {id: a, kind: intent_now, phrases: [x]}\n"
+        "- {id: b, kind: self_harm_now, phrases: [y]}\n"
+        "- {id: c, kind: overdose_now, phrases: [z]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CrisisDataError, match="unused slots spare"):
+        load_lexicon(path)
+
+
 def test_a_slot_that_uses_itself_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "xx.yaml"
     path.write_text(

@@ -4,8 +4,6 @@ from alembic import context
 from sqlmodel import SQLModel
 
 # Importing the modules registers their tables on SQLModel.metadata.
-import bot.stats
-import bot.tables
 
 connection = context.config.attributes["connection"]
 context.configure(
