@@ -79,11 +79,12 @@ _QUESTION: Final = "?"
 _COMMA: Final = ","
 _ASCII_SENTENCE_BREAKS: Final = ".!;|\n\r"
 _ASCII_PUNCTUATION: Final = set(string.punctuation) - set(_ASCII_SENTENCE_BREAKS) - set("',`?")
-# For ASCII text, one translate does what the regexes do for any text.
+# For ASCII text, translate does what the regexes do for any text; it is fast only when it
+# maps one character to one character, so the breaks are spaced out with str.replace.
 _ASCII_TO_KEY: Final = str.maketrans(
     dict.fromkeys(_ASCII_PUNCTUATION, " ")
-    | dict.fromkeys(_ASCII_SENTENCE_BREAKS, f" {_BREAK} ")
-    | {",": f" {_COMMA} ", "?": f" {_QUESTION} ", "`": "'"}
+    | dict.fromkeys(_ASCII_SENTENCE_BREAKS, _BREAK)
+    | {"`": "'"}
 )
 _ASCII_TO_WORDS: Final = str.maketrans(
     dict.fromkeys(_ASCII_PUNCTUATION | set(_ASCII_SENTENCE_BREAKS) | {",", "?"}, " ") | {"`": "'"}
@@ -101,8 +102,10 @@ def _clean(text: str, *, keep_breaks: bool) -> str:
     and each step that only non-ASCII text needs is skipped for ASCII.
     """
     text = text.casefold()
+    if text.isascii() and not keep_breaks:
+        return text.translate(_ASCII_TO_WORDS)
     if text.isascii():
-        return text.translate(_ASCII_TO_KEY if keep_breaks else _ASCII_TO_WORDS)
+        return _spaced_breaks(text.translate(_ASCII_TO_KEY), keep=True)
     text = _APOSTROPHE_VARIANTS.sub("'", text)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text).casefold()
@@ -113,10 +116,15 @@ def _clean(text: str, *, keep_breaks: bool) -> str:
     text = text.replace("ё", "е")
     if _CYRILLIC.search(text) and _LOOKALIKE.search(text):
         text = _LOOKALIKES_IN_CYRILLIC.sub(lambda m: m.group().translate(_LATIN_TO_CYRILLIC), text)
-    text = _SENTENCE_BREAKS.sub(f" {_BREAK} " if keep_breaks else " ", text)
-    text = text.replace(",", f" {_COMMA} " if keep_breaks else " ")
-    text = text.replace("?", f" {_QUESTION} " if keep_breaks else " ").replace("_", " ")
-    return _NON_WORD.sub(" ", text)
+    text = _NON_WORD.sub(" ", _SENTENCE_BREAKS.sub(_BREAK, text).replace("_", " "))
+    return _spaced_breaks(text, keep=keep_breaks)
+
+
+def _spaced_breaks(text: str, *, keep: bool) -> str:
+    """Each break mark as a word of its own, or as a space."""
+    for mark in (_BREAK, _COMMA, _QUESTION):
+        text = text.replace(mark, f" {mark} " if keep else " ")
+    return text
 
 
 def normalise(text: str) -> str:
@@ -159,9 +167,12 @@ _MANY: Final = r"(?:[2-9]\d|[1-9]\d\d+)"  # "#" in a phrase: a number of 20 or m
 _SLOT: Final = re.compile(r"\{(\w+)\}")
 # Up to this many strings, a phrase or slot is compiled as a prefix tree, so the regex engine
 # tries a handful of branches at each word instead of every alternative in turn.
-_MAX_EXPANSION: Final = 150
+_MAX_EXPANSION: Final = 60
 
 Anchors = frozenset[str] | None
+# What a text must hold for a pattern to possibly match: for one of its phrases (any), a word
+# of each set (all). None: the regex always runs. Checking this first skips most patterns.
+Needs = tuple[tuple[frozenset[str], ...], ...] | None
 Literals = frozenset[str] | None
 _Trie: TypeAlias = dict[str, "_Trie"]
 
@@ -173,6 +184,7 @@ class _Compiled:
     literals: Literals  # every string it matches, if there are few enough
     anchors: Anchors  # words one of which every match holds; None: not known
     build: Callable[[], str]  # the regex, for when the strings are not listed
+    needs: tuple[frozenset[str], ...] = ()  # of a phrase: the anchors of each required word
 
     def regex(self) -> str:
         return self.build() if self.literals is None else _trie_regex(self.literals)
@@ -196,7 +208,7 @@ def _emit(node: _Trie) -> str:
         if char:
             run = char  # follow a chain of single letters in one go
             while len(child) == 1 and "" not in child:
-                (next_char, child), *_ = child.items()
+                next_char, child = next(iter(child.items()))
                 run += next_char
             branches.append(re.escape(run) + _emit(child))
     if not branches:
@@ -206,10 +218,15 @@ def _emit(node: _Trie) -> str:
     return f"(?:{'|'.join(branches)})?"
 
 
-def _compiled(literals: Literals, anchors: Anchors, build: Callable[[], str]) -> _Compiled:
+def _compiled(
+    literals: Literals,
+    anchors: Anchors,
+    build: Callable[[], str],
+    needs: tuple[frozenset[str], ...] = (),
+) -> _Compiled:
     if literals is not None and len(literals) > _MAX_EXPANSION:
         literals = None
-    return _Compiled(literals, anchors, build)
+    return _Compiled(literals, anchors, build, needs)
 
 
 def _joined(left: Literals, right: Literals, separator: str) -> Literals:
@@ -258,12 +275,15 @@ class _Compiler:
         self.compiled_slots: dict[str, _Compiled] = {}
         self.open_slots: set[str] = set()
 
-    def phrases(self, phrases: list[str], where: str) -> tuple[re.Pattern[str], Anchors]:
+    def phrases(self, phrases: list[str], where: str) -> tuple[re.Pattern[str], Needs]:
         """One regex for all phrases. It matches with the leading space of the key text, as
         starting on a literal lets the regex engine skip ahead instead of trying every position.
         """
-        union = _union([self.template(p, where) for p in phrases])
-        return re.compile(f" ({union.regex()})(?= )"), union.anchors
+        templates = [self.template(p, where) for p in phrases]
+        regex = re.compile(f" ({_union(templates).regex()})(?= )")
+        if any(not template.needs for template in templates):
+            return regex, None
+        return regex, tuple(template.needs for template in templates)
 
     def template(self, template: str, where: str) -> _Compiled:
         parts: list[tuple[_Compiled, bool]] = []
@@ -286,7 +306,7 @@ class _Compiler:
         if all(optional for _, optional in parts):
             raise CrisisDataError(f"{where}: {template!r} has no required word")
         anchors = max(candidates, key=_selectivity, default=None)
-        return _compiled(literals, anchors, lambda: _sequence(parts))
+        return _compiled(literals, anchors, lambda: _sequence(parts), tuple(candidates))
 
     def token(self, token: str, where: str) -> _Compiled:
         if "{" not in token:
@@ -349,7 +369,7 @@ class Pattern:
     id: str
     kind: CrisisKind
     regex: re.Pattern[str]
-    anchors: Anchors  # a match holds one of these words; None: always try the regex
+    needs: Needs
 
 
 @dataclass(frozen=True)
@@ -407,7 +427,8 @@ def load_lexicon(path: Path) -> Lexicon:
     """Read, check and compile one phrase file; raises `CrisisDataError` on any mistake."""
     language = path.stem
     with path.open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+        # The C loader when PyYAML has it: the same safe loading, several times faster.
+        raw = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(raw, dict) or set(raw) != {"slots", "patterns", "exclusions"}:
         raise CrisisDataError(f"{path.name}: expected exactly slots, patterns and exclusions")
     if not isinstance(raw["slots"], dict):
@@ -429,8 +450,8 @@ def load_lexicon(path: Path) -> Lexicon:
         where = f"{path.name} {entry_id}"
         if set(body) != {"id", "kind", "phrases"}:
             raise CrisisDataError(f"{where}: expected exactly id, kind and phrases")
-        regex, anchors = compiler.phrases(_str_list(body["phrases"], where), where)
-        patterns.append(Pattern(entry_id, _kind(body["kind"], where), regex, anchors))
+        regex, needs = compiler.phrases(_str_list(body["phrases"], where), where)
+        patterns.append(Pattern(entry_id, _kind(body["kind"], where), regex, needs))
     missing = set(KINDS) - {p.kind for p in patterns}
     if missing:
         raise CrisisDataError(f"{path.name}: no pattern of kind {', '.join(sorted(missing))}")
@@ -530,6 +551,12 @@ def _vetoed(key: str, start: int, end: int, pattern: Pattern, lexicon: Lexicon) 
     return False
 
 
+def _may_match(pattern: Pattern, words: frozenset[str]) -> bool:
+    if pattern.needs is None:
+        return True
+    return any(all(not need.isdisjoint(words) for need in phrase) for phrase in pattern.needs)
+
+
 def detect(text: str, language: str) -> CrisisSignal | None:
     """The first phrase signalling danger now, in the person's language or English, or None."""
     key, words = _key(text)
@@ -538,7 +565,7 @@ def detect(text: str, language: str) -> CrisisSignal | None:
             (
                 (start, end, pattern)
                 for pattern in lexicon.patterns
-                if pattern.anchors is None or not pattern.anchors.isdisjoint(words)
+                if _may_match(pattern, words)
                 for start, end in _spans(pattern.regex, key, 0, len(key))
             ),
             key=lambda candidate: (candidate[0], -candidate[1]),

@@ -39,7 +39,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.conversation import Command, Event, Press, Reply, Unsupported, Who
+from bot.events import Command, Event, Press, Reply, Unsupported, Who
 from bot.i18n import Catalogs
 from bot.runtime import Runtime
 from bot.screens import ContactCard, Message, Screen

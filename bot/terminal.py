@@ -9,7 +9,7 @@ import os
 import re
 from typing import Protocol, TextIO
 
-from bot.conversation import Command, Event, Press, Who
+from bot.events import Command, Event, Press, Who
 from bot.runtime import Runtime
 from bot.screens import Button, ContactCard, Screen
 from flows.engine import Typed

@@ -73,6 +73,22 @@ async def turn(user: ScriptedUser, action: str, *, text: bool = False) -> list[B
     return await user.reply()
 
 
+async def start_plan(
+    user: ScriptedUser,
+    plan: str = "A safety plan",
+    region: str = "United States",
+    part: str | None = None,
+) -> list[BotMessage]:
+    """From /start to the plan's first step: safe right now, the plan, the country."""
+    await turn(user, "/start", text=True)
+    await turn(user, "Continue")
+    await turn(user, "Yes, I'm safe right now")
+    picker = await turn(user, plan)
+    assert "Which country are you in?" in joined(picker)
+    reply = await turn(user, region)
+    return await turn(user, part) if part else reply
+
+
 def last_keyboard(messages: list[BotMessage]) -> BotMessage:
     return [m for m in messages if m.buttons][-1]
 

@@ -5,23 +5,15 @@ from __future__ import annotations
 import asyncio
 
 from bot.runtime import Runtime
-from tests.e2e import turn
-from tests.fakebot import FakeBotApi, ScriptedUser
-
-
-async def at_first_step(user: ScriptedUser) -> None:
-    await turn(user, "/start", text=True)
-    await turn(user, "Continue")
-    await turn(user, "Yes, I'm safe right now")
-    await turn(user, "A safety plan")
-    await turn(user, "United States")
+from tests.e2e import start_plan
+from tests.fakebot import FakeBotApi
 
 
 async def test_messages_sent_in_a_burst_are_all_kept_in_order(
     api: FakeBotApi, bot: Runtime
 ) -> None:
     user = api.user(user_id=6001)
-    await at_first_step(user)
+    await start_plan(user)
     for word in ("one", "two", "three", "four", "five"):
         await user.send(word)
     await user.wait_for(lambda new: any("• five" in m.text for m in new))
@@ -32,8 +24,8 @@ async def test_messages_sent_in_a_burst_are_all_kept_in_order(
 
 async def test_two_people_are_served_at_the_same_time(api: FakeBotApi, bot: Runtime) -> None:
     alice, bob = api.user(user_id=6002), api.user(user_id=6003)
-    await at_first_step(alice)
-    await at_first_step(bob)
+    await start_plan(alice)
+    await start_plan(bob)
     api.set_latency(0.3)
     mark = len(api.requests)
 

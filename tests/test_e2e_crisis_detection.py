@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from bot.runtime import Runtime
-from tests.e2e import joined, turn
-from tests.fakebot import FakeBotApi, ScriptedUser
-
-
-async def at_warning_signs(user: ScriptedUser) -> None:
-    await turn(user, "/start", text=True)
-    await turn(user, "Continue")
-    await turn(user, "Yes, I'm safe right now")
-    await turn(user, "A safety plan")
-    await turn(user, "United States")
+from tests.e2e import joined, start_plan, turn
+from tests.fakebot import FakeBotApi
 
 
 async def test_danger_now_pauses_the_flow_and_carrying_on_returns_with_answers_kept(
     api: FakeBotApi, bot: Runtime
 ) -> None:
     user = api.user(user_id=9001)
-    await at_warning_signs(user)
+    await start_plan(user)
     await turn(user, "Not sleeping well")
     paused = await turn(user, "I'm going to kill myself tonight", text=True)
     text = joined(paused)
@@ -41,7 +33,7 @@ async def test_not_safe_gets_crisis_lines_then_the_plan_when_ready(
     api: FakeBotApi, bot: Runtime
 ) -> None:
     user = api.user(user_id=9002)
-    await at_warning_signs(user)
+    await start_plan(user)
     await turn(user, "I took too many pills", text=True)
     lines = await turn(user, "I'm not safe right now")
     text = joined(lines)
@@ -55,7 +47,7 @@ async def test_past_warning_signs_are_not_treated_as_an_emergency(
     api: FakeBotApi, bot: Runtime
 ) -> None:
     user = api.user(user_id=9003)
-    await at_warning_signs(user)
+    await start_plan(user)
     for words in ("Thinking about suicide", "Feeling like I want to die", "I used to cut"):
         reply = await turn(user, words, text=True)
         assert "are you safe right now?" not in joined(reply)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.helplines import format_dialable, load_directory
 from bot.runtime import Runtime
-from tests.e2e import ROOT, joined, turn
+from tests.e2e import ROOT, joined, start_plan, turn
 from tests.fakebot import FakeBotApi
 
 DIRECTORY = load_directory()
@@ -46,17 +46,14 @@ async def test_sos_answers_for_every_region_with_its_numbers(
     cards = [m for m in shown if m.kind == "contact"]
     if any(line.phones for line in lines.crisis):
         assert len(cards) == 1
-        assert cards[0].first_name and cards[0].first_name in text
+        assert cards[0].first_name
+        assert cards[0].first_name in text
     assert "What would you like to do?" in shown[-1].text  # back where they were: no flow
 
 
 async def test_sos_mid_flow_returns_to_the_same_step(api: FakeBotApi, bot: Runtime) -> None:
     user = api.user(user_id=8101)
-    await turn(user, "/start", text=True)
-    await turn(user, "Continue")
-    await turn(user, "Yes, I'm safe right now")
-    await turn(user, "A safety plan")
-    await turn(user, "Australia")
+    await start_plan(user, region="Australia")
     await turn(user, "Pacing", text=True)
     shown = await turn(user, "/sos", text=True)
     assert "Lifeline Australia" in joined(shown)

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 from bot.runtime import Runtime
-from tests.e2e import joined, turn
+from tests.e2e import joined, start_plan, turn
 from tests.fakebot import BotMessage, FakeBotApi, ScriptedUser
 
 
 async def start_harm_reduction(
     user: ScriptedUser, region: str = "United States", part: str | None = None
 ) -> None:
-    await turn(user, "/start", text=True)
-    await turn(user, "Continue")
-    await turn(user, "Yes, I'm safe right now")
-    await turn(user, "A harm reduction plan")
-    reply = await turn(user, region)
-    if part:
-        reply = await turn(user, part)
+    reply = await start_plan(user, "A harm reduction plan", region, part)
     assert "Step 1 of 2" in reply[-1].text  # before an area is chosen: areas and goals
 
 

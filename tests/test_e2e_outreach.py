@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -109,7 +110,8 @@ async def test_stats_command_prints_the_counts(
 ) -> None:
     user = api.user(user_id=9620)
     await turn(user, f"/start {OutreachLink('demo', region='GB').encode()}", text=True)
-    done = subprocess.run(
+    done = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "bot", "stats", "--org", "demo", "--csv"],
         capture_output=True,
         text=True,

@@ -10,23 +10,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.runtime import Runtime
 from bot.settings import Settings
-from tests.e2e import bot_process, joined, turn
+from tests.e2e import bot_process, joined, start_plan, turn
 from tests.fakebot import FakeBotApi, ScriptedUser
 
 
-async def start_safety_plan(user: ScriptedUser, region: str = "United Kingdom") -> None:
-    await turn(user, "/start", text=True)
-    await turn(user, "Continue")
-    await turn(user, "Yes, I'm safe right now")
-    picker = await turn(user, "A safety plan")
-    assert "Which country are you in?" in joined(picker)
-    await turn(user, region)
-    if region == "United Kingdom":
-        await turn(user, "England")
-
-
 async def build_whole_plan(user: ScriptedUser) -> None:
-    await start_safety_plan(user)
+    await start_plan(user, region="United Kingdom", part="England")
     await turn(user, "Feeling hopeless")
     await turn(user, "Can't sleep <b>at all</b> & restless", text=True)
     await turn(user, "Done ›")
@@ -89,7 +78,7 @@ async def test_a_stale_button_gets_a_kind_notice_and_the_current_step(
     api: FakeBotApi, bot: Runtime
 ) -> None:
     user = api.user(user_id=5002)
-    await start_safety_plan(user)
+    await start_plan(user, region="United Kingdom", part="England")
     step_one = [m for m in user.messages if "Step 1 of 7" in m.text][-1]
     done_on_step_one = next(
         b.callback_data for row in step_one.buttons for b in row if b.text == "Done ›"
@@ -111,7 +100,7 @@ async def test_a_sticker_mid_flow_gets_a_kind_answer_and_the_step_again(
     api: FakeBotApi, bot: Runtime
 ) -> None:
     user = api.user(user_id=5003)
-    await start_safety_plan(user)
+    await start_plan(user, region="United Kingdom", part="England")
     for send in (user.send_sticker, user.send_photo, user.send_voice, user.send_location):
         await send()
         reply = await user.reply()
@@ -123,7 +112,7 @@ async def test_editing_an_old_message_never_resubmits_an_answer(
     api: FakeBotApi, bot: Runtime
 ) -> None:
     user = api.user(user_id=5004)
-    await start_safety_plan(user)
+    await start_plan(user, region="United Kingdom", part="England")
     sent = await user.send("first answer")
     await user.reply()
     await user.edit(sent, "changed answer")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.conversation import Command, Press, Who
 from bot.crypto import Vault, new_encryption_key
+from bot.events import Command, Press, Who
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from bot.store import Draft, Store

@@ -1,0 +1,58 @@
+"""Messages the conversation service says in more than one place, marked for translation."""
+
+from flows.model import N_
+
+HELP = N_(
+    "I help you make a safety plan or a harm reduction plan, keep it safe, and show it "
+    "to you whenever you need it.\n\n"
+    "/start – make or change a plan\n"
+    "/myplan – crisis lines, then your plan\n"
+    "/sos – crisis lines, right now\n"
+    "/region – the country for your crisis lines\n"
+    "/language – the language I use with you\n"
+    "/cancel – stop for now; your answers are kept\n"
+    "/delete – erase everything I keep about you\n\n"
+    "I'm a program, not a person, and not a crisis service. If you are in danger, call your "
+    "local emergency number or a crisis line: /sos shows them."
+)
+CANT_LOAD = N_("I can't load your plan right now. Please try again in a little while.")
+CANT_SAVE = N_(
+    "Something went wrong on my side and I couldn't save that. "
+    "Please try again in a minute; your earlier answers are safe."
+)
+UNKNOWN_COMMAND = N_("I don't know that command. /help lists the ones I know.")
+CANT_READ = N_(
+    "I can only read text and buttons, not stickers, photos, voice messages, files or "
+    "locations. Here is where we were:"
+)
+CHECK_IN = N_(
+    "What you wrote sounds like you might be in danger right now. I'm a bot, so I can't "
+    "tell for sure, and I'd rather ask: are you safe right now?"
+)
+GLAD = N_("Thank you for letting me know. Let's carry on where we were.")
+NOT_SAFE_INTRO_LATER = N_(
+    "Thank you for telling me. Please reach out to one of these now: they are there to help, "
+    "day and night. If you can, move away from anything you could hurt yourself with, and "
+    "go to where other people are."
+)
+WHEN_READY = N_(
+    "Your plan can help too. I'm here when you want it, and everything you wrote is kept."
+)
+EDITS_IGNORED = N_(
+    "I saw you edited a message. Edits don't change your answers, so nothing was changed. "
+    "You can remove an answer with its ✕ button, or change any part from the review."
+)
+STALE_BUTTON = N_("That button is from an earlier message. Here is where you are now.")
+KEPT = N_("Okay, nothing was deleted.")
+NO_PLAN_YET = N_("You don't have a saved plan yet. /start makes one, one step at a time.")
+NOTHING_TO_CANCEL = N_("There's nothing to stop right now.")
+NOT_IN_A_PLAN = N_("Thanks for your message. I'm a bot, so I can only help with your plan.")
+CONTACT_NOT_HERE = N_("Thanks. Contacts go in the steps about people and services to contact.")
+EDITING_SAVED = N_(
+    "Here is your saved plan. Change anything you like and save it: that makes a new "
+    "version, and the earlier one is kept."
+)
+NOT_SAFE_INTRO = N_(
+    "Thank you for telling me. Please reach out to one of these now: they are there to "
+    "help, day and night. When you feel ready, we can make a plan together."
+)
