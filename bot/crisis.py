@@ -283,7 +283,7 @@ class _Compiler:
         regex = re.compile(f" ({_union(templates).regex()})(?= )")
         if any(not template.needs for template in templates):
             return regex, None
-        return regex, tuple(template.needs for template in templates)
+        return regex, tuple(dict.fromkeys(template.needs for template in templates))
 
     def template(self, template: str, where: str) -> _Compiled:
         parts: list[tuple[_Compiled, bool]] = []
@@ -370,6 +370,8 @@ class Pattern:
     kind: CrisisKind
     regex: re.Pattern[str]
     needs: Needs
+    # Words one of which any match holds (None: not known), for a quicker first check.
+    anchors: Anchors
 
 
 @dataclass(frozen=True)
@@ -451,7 +453,12 @@ def load_lexicon(path: Path) -> Lexicon:
         if set(body) != {"id", "kind", "phrases"}:
             raise CrisisDataError(f"{where}: expected exactly id, kind and phrases")
         regex, needs = compiler.phrases(_str_list(body["phrases"], where), where)
-        patterns.append(Pattern(entry_id, _kind(body["kind"], where), regex, needs))
+        anchors = (
+            None
+            if needs is None
+            else frozenset().union(*(max(phrase, key=_selectivity) for phrase in needs))
+        )
+        patterns.append(Pattern(entry_id, _kind(body["kind"], where), regex, needs, anchors))
     missing = set(KINDS) - {p.kind for p in patterns}
     if missing:
         raise CrisisDataError(f"{path.name}: no pattern of kind {', '.join(sorted(missing))}")
@@ -494,6 +501,7 @@ _EXCLUSION_REACH: Final = 200
 
 
 def available_languages() -> tuple[str, ...]:
+    """The languages with a phrase file, e.g. ``("de", "en", ..., "pt_BR", "ru", "uk")``."""
     return tuple(sorted(_LEXICONS))
 
 
@@ -552,8 +560,10 @@ def _vetoed(key: str, start: int, end: int, pattern: Pattern, lexicon: Lexicon) 
 
 
 def _may_match(pattern: Pattern, words: frozenset[str]) -> bool:
-    if pattern.needs is None:
+    if pattern.needs is None or pattern.anchors is None:
         return True
+    if pattern.anchors.isdisjoint(words):
+        return False
     return any(all(not need.isdisjoint(words) for need in phrase) for phrase in pattern.needs)
 
 

@@ -210,6 +210,9 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("en", "im going to cut my hair tonight"),
     ("en", "am I going to kill myself?"),  # a doubt, often an intrusive thought
     ("en", "i took 10 pills today"),  # "#" means 20 or more
+    ("en", "What should I do if someone is not breathing?"),
+    ("en", "My plan: if I want to die tonight, I will call 988"),
+    ("en", "i want to die. right now i am at home"),  # two sentences
     # Spanish
     ("es", "suicidio"),
     ("es", "¿Qué es una sobredosis?"),
@@ -378,16 +381,23 @@ def test_normalise(text: str, expected: str) -> None:
     assert normalise(text) == expected
 
 
-def test_long_neutral_text_is_checked_and_not_flagged() -> None:
+NEUTRAL_SENTENCES = {
+    "en": "Today I went for a walk with my sister, and we talked about my plan: what helps "
+    "when things get hard, who I can call, music, tea, and getting some sleep. ",
+    "fr": "Aujourd’hui je suis allée me promener avec ma sœur. On a parlé de mon plan : ce "
+    "qui m’aide quand ça va mal, qui appeler, la musique, le thé. ",
+    "ru": "Сегодня я гуляла с сестрой. Мы говорили о моём плане: что помогает, когда "
+    "тяжело, кому позвонить, музыка, чай, сон. ",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("written_in", sorted(NEUTRAL_SENTENCES))
+def test_long_neutral_text_is_checked_and_not_flagged(written_in: str, language: str) -> None:
     """A performance sanity check, deliberately not timed: it must finish and find nothing."""
-    sentence = (
-        "Today I went for a walk with my sister, and we talked about my plan: what helps "
-        "when things get hard, who I can call, music, tea, and getting some sleep. "
-    )
-    text = (sentence * 40)[:4000]
+    text = (NEUTRAL_SENTENCES[written_in] * 60)[:4000]
     assert len(text) == 4000
-    for language in LANGUAGES:
-        assert detect(text, language) is None
+    assert detect(text, language) is None
 
 
 def test_a_danger_phrase_deep_in_a_long_text_is_found() -> None:
