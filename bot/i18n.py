@@ -56,7 +56,9 @@ class Catalogs:
             wanted = telegram_code.replace("-", "_")
             best = negotiate_locale([wanted, wanted.split("_")[0]], self.languages)
             if best:
-                return str(best)
+                # Babel answers in the spelling it was asked ("pt_br"); ours is "pt_BR".
+                by_lower = {code.lower(): code for code in self.languages}
+                return by_lower.get(str(best).lower(), self.default)
             prefix = wanted.split("_")[0].lower()
             for code in self.languages:
                 if code.split("_")[0].lower() == prefix:

@@ -26,11 +26,13 @@ from flows.engine import (
     Snapshot,
     item_fingerprint,
 )
-from flows.model import AnswerKind, Answers, Flow, Step
+from flows.model import N_, AnswerKind, Answers, Flow, Step
 
 TEXT_LIMIT = 4096
 _TAG = re.compile(r"<[^>]+>")
 REMOVE_LABEL_CHARS = 28
+NOTHING_YET = N_("Nothing here yet.")
+SO_FAR = N_("So far:")
 SERVICE_PREFIX = "svc:"  # a local service picked as an answer; the service turns it into one
 
 Dialer = Callable[[str], str]  # writes a phone number so a tap dials it
@@ -132,7 +134,7 @@ def section_block(
     if step.card:
         lines = [card_text(step, t, place)]
     if not lines:
-        lines = [f"<i>{html.escape(t.gettext('Nothing here yet.'))}</i>"]
+        lines = [f"<i>{html.escape(t.gettext(NOTHING_YET))}</i>"]
     return "\n".join([heading, *lines])
 
 
@@ -189,7 +191,7 @@ class StepRenderer:
         items = items_of(step, snap.answers) if step.kind != AnswerKind.CHECKLIST else []
         if step.kind in (AnswerKind.LIST, AnswerKind.CONTACTS, AnswerKind.MULTI) and items:
             listed = "\n".join(f"• {item_text(step, i, t, self.dial)}" for i in items)
-            parts.append(f"{html.escape(t.gettext('So far:'))}\n{listed}")
+            parts.append(f"{html.escape(t.gettext(SO_FAR))}\n{listed}")
         if step.card:
             parts.append(card_text(step, t, self.place))
         parts += self.place.helplines(step.lines) if step.lines else []

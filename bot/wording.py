@@ -31,9 +31,9 @@ CHECK_IN = N_(
 )
 GLAD = N_("Thank you for letting me know. Let's carry on where we were.")
 NOT_SAFE_INTRO_LATER = N_(
-    "Thank you for telling me. Please reach out to one of these now: they are there to help, "
-    "day and night. If you can, move away from anything you could hurt yourself with, and "
-    "go to where other people are."
+    "Thank you for telling me. Please reach out to one of these now: they are there to help. "
+    "If you can, move away from anything you could hurt yourself with, and go to where "
+    "other people are."
 )
 WHEN_READY = N_(
     "Your plan can help too. I'm here when you want it, and everything you wrote is kept."
@@ -54,5 +54,5 @@ EDITING_SAVED = N_(
 )
 NOT_SAFE_INTRO = N_(
     "Thank you for telling me. Please reach out to one of these now: they are there to "
-    "help, day and night. When you feel ready, we can make a plan together."
+    "help. When you feel ready, we can make a plan together."
 )
