@@ -40,7 +40,8 @@ extract: $(STAMP)
 	$(BIN)/pybabel extract -F pyproject.toml -o locales/messages.pot \
 		--add-comments=TRANSLATORS: --sort-by-file --project=safeplan --no-location bot flows
 	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching; fi
+		$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages \
+			--no-fuzzy-matching --ignore-obsolete; fi
 
 ## Throughput and memory against a bare python-telegram-bot bot on the same fake server.
 bench: $(STAMP)

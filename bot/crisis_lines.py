@@ -71,6 +71,13 @@ def crisis_lines(
     """The region's emergency number and lines, or the international fallback."""
     lines = directory.lines_for(region, subdivision) if region else None
     if lines is None or not lines.known or region is None:
+        first = (
+            t.gettext("I don't have checked crisis lines for {country} yet.").format(
+                country=region_display_name(region, language)
+            )
+            if region
+            else t.gettext("Tell me your country with /region to see its lines here.")
+        )
         text = "\n\n".join(
             [
                 "<b>{}</b>".format(
@@ -82,7 +89,7 @@ def crisis_lines(
                     )
                 ),
                 t.gettext("Find a crisis line where you are: {url}").format(url=FALLBACK_URL),
-                html.escape(t.gettext("Tell me your country with /region to see its lines here.")),
+                html.escape(first),
             ]
         )
         return [Message(text)]

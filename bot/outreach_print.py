@@ -113,28 +113,34 @@ def write_card(
         pdf.set_lang(link.language.replace("_", "-"))
     pdf.add_page()
 
-    top = [
-        _Block(org.name, 9, _MUTED),
-        _Block(t.gettext(_TITLES[link.plan]), 15, _ACCENT, 1.25),
-        _Block(t.gettext(_ABOUT[link.plan]), 9.5),
-        _Block(t.gettext(_MYPLAN), 9.5),
-    ]
     region = link.region or org.region
     subdivision = link.subdivision if link.region else None
-    bottom = [
-        _Block(t.gettext(_NOT_A_SERVICE), 8.5, _MUTED),
-        *_crisis_blocks(directory.lines_for(region, subdivision), t),
+    texts = [
+        (org.name, 9, _MUTED, 1.35),
+        (t.gettext(_TITLES[link.plan]), 15, _ACCENT, 1.25),
+        (t.gettext(_ABOUT[link.plan]), 9.5, _INK, 1.35),
+        (t.gettext(_MYPLAN), 9.5, _INK, 1.35),
     ]
-    address = _Block(url.removeprefix("https://"), 7, _MUTED)
-
+    lines = directory.lines_for(region, subdivision)
+    # Some languages need more words: the text shrinks a little before the QR code may.
+    for scale in (1.0, 0.92, 0.85, 0.78):
+        top = [_Block(text, size * scale, color, height) for text, size, color, height in texts]
+        bottom = [
+            _Block(t.gettext(_NOT_A_SERVICE), 8.5 * scale, _MUTED),
+            *_crisis_blocks(lines, t, scale),
+        ]
+        address = _Block(url.removeprefix("https://"), 7, _MUTED)
+        y = _MARGIN + sum(_height(pdf, block) + _SPACING for block in top)
+        panel_height = sum(_height(pdf, block) + _SPACING for block in bottom) + 2 * _GAP
+        panel_top = _PAGE[1] - _MARGIN - panel_height
+        size = min(_QR_MAX, panel_top - y - _height(pdf, address) - 3 * _GAP)
+        if size >= _QR_MIN:
+            break
+    else:
+        raise ValueError("the card's text is too long to leave room for the QR code")
     y = _MARGIN
     for block in top:
         y = _write(pdf, block, y) + _SPACING
-    panel_height = sum(_height(pdf, block) + _SPACING for block in bottom) + 2 * _GAP
-    panel_top = _PAGE[1] - _MARGIN - panel_height
-    size = min(_QR_MAX, panel_top - y - _height(pdf, address) - 3 * _GAP)
-    if size < _QR_MIN:
-        raise ValueError("the card's text is too long to leave room for the QR code")
     qr_top = y + _GAP
     _draw_qr(pdf, _qr(url), qr_top, size)
     _write(pdf, address, qr_top + size + _GAP)
@@ -147,7 +153,7 @@ def write_card(
     pdf.output(str(path))
 
 
-def _crisis_blocks(lines: RegionLines, t: Translator) -> list[_Block]:
+def _crisis_blocks(lines: RegionLines, t: Translator, scale: float) -> list[_Block]:
     """The emergency number, then the main crisis line; the world-wide fallback without one."""
     emergency = next((e for e in lines.emergency if not e.non_emergency), None)
     if emergency is None:
@@ -171,7 +177,7 @@ def _crisis_blocks(lines: RegionLines, t: Translator) -> list[_Block]:
         )
         if main.always_open:
             line += "\n" + t.gettext("Open 24/7")
-    return [_Block(danger, 10.5, _DANGER), _Block(line, 10.5)]
+    return [_Block(danger, 10.5 * scale, _DANGER), _Block(line, 10.5 * scale)]
 
 
 def _unbroken(number: str) -> str:

@@ -266,7 +266,7 @@ class StepRenderer:
         ]
         for number, section in enumerate(self.engine.sections_in_plan(snap.answers), 1):
             assert section.title is not None
-            label = t.gettext("Edit {number}. {title}").format(
+            label = t.gettext("✎ {number}. {title}").format(
                 number=number, title=t.gettext(section.title)
             )
             buttons.append((self._button(label, "review", EDIT_PREFIX + section.id),))

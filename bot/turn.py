@@ -342,7 +342,9 @@ class Turn:
         for service in org.services:
             lines = [f"<b>{html.escape(service.name)}</b>"]
             if service.dial_number:
-                lines.append(self.t.gettext("call {number}").format(number=service.dial_number))
+                lines.append(
+                    self.t.gettext("call {number}").format(number=html.escape(service.dial_number))
+                )
             lines += [html.escape(x) for x in (service.address, service.hours) if x]
             if service.offers:
                 lines.append(html.escape(", ".join(offer_label(o, self.t) for o in service.offers)))

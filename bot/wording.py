@@ -46,7 +46,10 @@ STALE_BUTTON = N_("That button is from an earlier message. Here is where you are
 KEPT = N_("Okay, nothing was deleted.")
 NO_PLAN_YET = N_("You don't have a saved plan yet. /start makes one, one step at a time.")
 NOTHING_TO_CANCEL = N_("There's nothing to stop right now.")
-NOT_IN_A_PLAN = N_("Thanks for your message. I'm a bot, so I can only help with your plan.")
+NOT_IN_A_PLAN = N_(
+    "Thank you for writing. I'm a bot, so I can't talk things through, but I can help you "
+    "make a plan, show you your plan, or show you crisis lines where people can listen."
+)
 CONTACT_NOT_HERE = N_("Thanks. Contacts go in the steps about people and services to contact.")
 EDITING_SAVED = N_(
     "Here is your saved plan. Change anything you like and save it: that makes a new "

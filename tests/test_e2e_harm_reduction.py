@@ -154,7 +154,7 @@ async def test_back_and_edit_across_branches(api: FakeBotApi, bot: Runtime) -> N
     assert "If someone overdoses" in back[-1].text
     review = await skip_to_review(user)
     assert "Here is your plan." in joined(review)
-    editing = await turn(user, "Edit 1. What I want to make safer")
+    editing = await turn(user, "✎ 1. What I want to make safer")
     assert "✓ Sex" in editing[-1].button_labels
     await turn(user, "✓ Sex")  # untick
     await turn(user, "Self-harm")  # a new area: its questions are asked
