@@ -161,3 +161,22 @@ def test_link_command_prints_the_link_and_writes_qr_and_card(tmp_path: Path) -> 
     assert found.text == url
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "card.pdf").pages)
     assert "7333" in text
+
+
+async def test_the_link_command_asks_telegram_for_the_bots_name(
+    api: FakeBotApi, settings: Settings
+) -> None:
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "link", "--org", "demo"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "TELEGRAM_BOT_TOKEN": settings.token or "",
+            "TELEGRAM_API_BASE_URL": api.base_url,
+        },
+        check=True,
+    )
+    assert done.stdout.strip() == "https://t.me/safeplan_test_bot?start=o1_demo__GB"

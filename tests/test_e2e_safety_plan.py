@@ -101,7 +101,8 @@ async def test_a_sticker_mid_flow_gets_a_kind_answer_and_the_step_again(
 ) -> None:
     user = api.user(user_id=5003)
     await start_plan(user, region="United Kingdom", part="England")
-    for send in (user.send_sticker, user.send_photo, user.send_voice, user.send_location):
+    kinds = (user.send_sticker, user.send_photo, user.send_voice, user.send_document)
+    for send in (*kinds, user.send_location):
         await send()
         reply = await user.reply()
         assert "I can only read text and buttons" in joined(reply)

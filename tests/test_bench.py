@@ -1,0 +1,33 @@
+"""The benchmark runs end to end: figures only, never a timing threshold."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.botproc import KINDS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_quick_benchmark_completes_with_throughput_for_every_configuration(
+    tmp_path: Path,
+) -> None:
+    """A subprocess, as `make bench` runs it: its own event loop and its own bot processes."""
+    figures = tmp_path / "bench.json"
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--json", str(figures)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,  # a hang guard only; --quick takes seconds
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    results = json.loads(figures.read_text())["results"]
+    assert sorted(r["config"] for r in results) == sorted(KINDS)
+    for result in results:
+        assert result["updates_per_s"] > 0, result
+        assert result["turns"] > 0, result
