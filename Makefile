@@ -22,7 +22,7 @@ run: $(STAMP) catalogs
 test: $(STAMP) catalogs lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot flows tests
+	$(BIN)/ruff check bot flows tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -44,7 +44,7 @@ extract: $(STAMP)
 			--no-fuzzy-matching --ignore-obsolete; fi
 
 ## Throughput and memory against a bare python-telegram-bot bot on the same fake server.
-bench: $(STAMP)
+bench: $(STAMP) catalogs
 	$(BIN)/python -m bench
 
 clean:

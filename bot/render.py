@@ -26,7 +26,7 @@ from flows.engine import (
     Snapshot,
     item_fingerprint,
 )
-from flows.model import N_, AnswerKind, Answers, Flow, Step
+from flows.model import LIST_KINDS, N_, AnswerKind, Answers, Flow, Step
 
 TEXT_LIMIT = 4096
 _TAG = re.compile(r"<[^>]+>")
@@ -123,6 +123,18 @@ def card_text(step: Step, t: Translator, place: Place) -> str:
     )
 
 
+def listed_items(step: Step, answers: Mapping[str, Any]) -> list[tuple[int, Any]]:
+    """Answers shown under a question, with their places: ticked options show as ticks."""
+    if step.kind not in LIST_KINDS:
+        return []
+    ticks = step.kind in (AnswerKind.MULTI, AnswerKind.CHECKLIST)
+    return [
+        (i, item)
+        for i, item in enumerate(items_of(step, answers))
+        if not (ticks and isinstance(item, dict) and "id" in item)
+    ]
+
+
 def section_block(
     number: int | None, step: Step, answers: Mapping[str, Any], t: Translator, place: Place
 ) -> str:
@@ -188,10 +200,10 @@ class StepRenderer:
             heading = t.gettext("Step {n} of {total}").format(n=n, total=of)
             parts.append(f"<b>{heading} · {html.escape(t.gettext(step.title))}</b>")
         parts.append(t.gettext(step.prompt))
-        items = items_of(step, snap.answers) if step.kind != AnswerKind.CHECKLIST else []
-        if step.kind in (AnswerKind.LIST, AnswerKind.CONTACTS, AnswerKind.MULTI) and items:
-            listed = "\n".join(f"• {item_text(step, i, t, self.dial)}" for i in items)
-            parts.append(f"{html.escape(t.gettext(SO_FAR))}\n{listed}")
+        listed = listed_items(step, snap.answers)
+        if listed:
+            lines = "\n".join(f"• {item_text(step, i, t, self.dial)}" for _, i in listed)
+            parts.append(f"{html.escape(t.gettext(SO_FAR))}\n{lines}")
         if step.card:
             parts.append(card_text(step, t, self.place))
         parts += self.place.helplines(step.lines) if step.lines else []
@@ -226,8 +238,9 @@ class StepRenderer:
                 for i, name in enumerate(self.place.services)
                 if not any(name in html.unescape(item_text(step, x, t, self.dial)) for x in items)
             ]
-        if step.kind in (AnswerKind.LIST, AnswerKind.CONTACTS, AnswerKind.MULTI) and items:
-            rows += self._remove_buttons(step, items, snap.editing)
+        listed = listed_items(step, snap.answers)
+        if listed:
+            rows += self._remove_buttons(step, listed if snap.editing else listed[-1:])
         controls = []
         if self.engine.can_go_back(snap):
             controls.append(self._button(t.pgettext("button", "‹ Back"), state, BACK))
@@ -241,9 +254,8 @@ class StepRenderer:
             rows.append(tuple(controls))
         return tuple(rows)
 
-    def _remove_buttons(self, step: Step, items: list[Any], editing: bool) -> list[tuple[Button]]:
+    def _remove_buttons(self, step: Step, chosen: list[tuple[int, Any]]) -> list[tuple[Button]]:
         """While editing, every item can be removed; while building, the last one."""
-        chosen = list(enumerate(items)) if editing else [(len(items) - 1, items[-1])]
         out = []
         for index, item in chosen:
             text = html.unescape(item_text(step, item, self.t, self.dial))

@@ -145,7 +145,7 @@ class Turn:
             self.person.pending = None
             if choice == "ok":
                 return [self.say(GLAD), *self.carry_on()]
-            return [*self.crisis_lines(intro=NOT_SAFE_INTRO_LATER), self.when_ready()]
+            return [*self.crisis_lines(self.t.gettext(NOT_SAFE_INTRO_LATER)), self.when_ready()]
         if name == "resume" and self.person.pending == f"resume:{nonce}" and choice == "restart":
             self.person.pending = None
             self.record.draft = None
@@ -524,7 +524,7 @@ class Turn:
                 case Notice(msgid=msgid):
                     screens.append(self.say(msgid))
                 case Effect(name="crisis_lines"):
-                    screens += self.crisis_lines(intro=NOT_SAFE_INTRO)
+                    screens += self.crisis_lines(self.t.gettext(NOT_SAFE_INTRO))
                 case ShowReview():
                     screens += renderer.review(outcome.snapshot)
                 case _:
@@ -576,13 +576,14 @@ class Turn:
         note = self.t.gettext(
             "Thank you. I'll show crisis lines for {country}. You can change this with /region."
         ).format(country=country)
-        return [Message(html.escape(note)), *self.crisis_lines(), *self.carry_on()]
+        return [*self.crisis_lines(note), *self.carry_on()]
 
     # --- shared pieces ---------------------------------------------------------------
 
     def crisis_lines(
         self, intro: str | None = None, kinds: tuple[str, ...] = ("crisis",)
     ) -> list[Screen]:
+        """The crisis lines; `intro`, already in the person's language, heads the same message."""
         screens = crisis_lines(
             self.service.directory,
             self.person.region,
@@ -591,7 +592,10 @@ class Turn:
             self.language,
             kinds=kinds,
         )
-        return [self.say(intro), *screens] if intro else screens
+        first = screens[0]
+        if intro and isinstance(first, Message):
+            screens[0] = Message(f"{html.escape(intro)}\n\n{first.html}", first.buttons)
+        return screens
 
     @property
     def place(self) -> Place:

@@ -60,3 +60,22 @@ def test_missing_secrets_are_named() -> None:
     settings = Settings(_env_file=None)
     with pytest.raises(MissingSecrets, match="SAFEPLAN_ENCRYPTION_KEYS, SAFEPLAN_ID_SECRET"):
         settings.require_secrets()
+
+
+def test_a_checklist_shows_ticks_on_its_buttons_and_own_words_under_the_question() -> None:
+    from bot.i18n import load_catalogs
+    from bot.render import Place, StepRenderer
+    from flows import build_engines
+    from flows.engine import Snapshot
+
+    engine = build_engines()["safety_plan"]
+    place = Place(dial=lambda raw: raw, emergency="112", helplines=lambda kinds: [])
+    renderer = StepRenderer(engine, load_catalogs().translator("en"), place)
+    answers = {"safer_surroundings": [{"id": "lock_away"}, {"text": "Car keys to my brother"}]}
+    [message] = renderer.ask(Snapshot("safer_surroundings", answers))
+    assert "So far:\n• Car keys to my brother" in message.html
+    assert "Lock things away" not in message.html  # a tick, not a line
+    labels = [b.label for row in message.buttons for b in row]
+    assert "✓ Lock things away and give the key to someone" in labels
+    assert "✕ Remove: Car keys to my brother" in labels
+    assert not any(label.startswith("✕ Remove: Lock") for label in labels)
