@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from babel import Locale
 
@@ -18,7 +18,7 @@ from bot.outreach import Organisation, OutreachLink, offer_label, organisation
 from bot.regions import match_country, subdivisions_that_matter
 from bot.render import SERVICE_PREFIX, Place, StepRenderer, pack, plan_blocks, urgent_blocks
 from bot.screens import Button, Message, Screen, rows
-from bot.store import Draft, Record
+from bot.store import Draft, Record, SavedPlan
 from bot.tokens import ActionButton, FlowButton, action_token, parse
 from bot.wording import (
     CANT_READ,
@@ -53,7 +53,7 @@ from flows.engine import (
     Snapshot,
     Typed,
 )
-from flows.model import AnswerKind
+from flows.model import AnswerKind, Option
 
 if TYPE_CHECKING:
     from bot.conversation import Conversations
@@ -150,7 +150,7 @@ class Turn:
             self.person.pending = None
             self.record.draft = None
             return self.begin(ENTRY)
-        if name in ("resume", "home"):
+        if name == "resume":
             self.person.pending = None
             return self.carry_on()
         if name == "myplan":
@@ -446,7 +446,7 @@ class Turn:
             self.record.draft = draft
         return draft
 
-    def begin(self, flow_id: str, saved: Any = None) -> list[Screen]:
+    def begin(self, flow_id: str, saved: SavedPlan | None = None) -> list[Screen]:
         engine = self.service.engines[flow_id]
         outcome = engine.start(saved.answers if saved is not None else None)
         screens = self.apply(flow_id, outcome)
@@ -482,7 +482,7 @@ class Turn:
                     return await self.step(Pressed(state, option))
         return await self.step(event)
 
-    def _typed_option(self, options: Any, text: str) -> str | None:
+    def _typed_option(self, options: tuple[Option, ...], text: str) -> str | None:
         wanted = text.strip().casefold()
         return next((o.id for o in options if self.t.gettext(o.label).casefold() == wanted), None)
 

@@ -14,15 +14,20 @@ from tests.e2e import running_bot
 from tests.fakebot import FakeBotApi
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings_for(database_url: str) -> Settings:
+    """Settings as a new install has them, on the given database; nothing read from .env."""
     return Settings(
         _env_file=None,
         telegram_bot_token="123456:TEST",
-        database_url=f"sqlite:///{tmp_path / 'safeplan.sqlite3'}",
+        database_url=database_url,
         safeplan_encryption_keys=new_encryption_key(),
         safeplan_id_secret=new_id_secret(),
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return settings_for(f"sqlite:///{tmp_path / 'safeplan.sqlite3'}")
 
 
 @pytest.fixture

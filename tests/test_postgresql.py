@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from pgserver.postgres_server import get_server
 
-from bot.crypto import new_encryption_key, new_id_secret
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from bot.stats import report
 from bot.store import Draft
 from flows.engine import Snapshot
+from tests.conftest import settings_for
 from tests.e2e import joined, running_bot, start_plan, turn
 from tests.fakebot import FakeBotApi
 
@@ -30,13 +30,7 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def pg_settings(postgres: str) -> Settings:
-    return Settings(
-        _env_file=None,
-        telegram_bot_token="123456:TEST",
-        database_url=postgres,
-        safeplan_encryption_keys=new_encryption_key(),
-        safeplan_id_secret=new_id_secret(),
-    )
+    return settings_for(postgres)
 
 
 @pytest.fixture
