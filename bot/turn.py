@@ -202,13 +202,12 @@ class Turn:
             organisation=html.escape(org.name)
         )
         if link.plan and self.record.draft is None:
-            welcome = self.t.gettext(FLOWS[ENTRY].steps[0].prompt)
-            return [Message(f"<b>{hello}</b>\n\n{welcome}"), *await self.open_plan(link.plan)]
+            return [Message(f"<b>{hello}</b>"), *self.begin(f"entry_{link.plan}")]
         return [Message(f"<b>{hello}</b>"), *self.start_over()]
 
     def start_over(self) -> list[Screen]:
         draft = self.draft()
-        if draft and draft.flow != ENTRY:
+        if draft and FLOWS[draft.flow].saves_plan:
             nonce = secrets.token_hex(3)
             self.person.pending = f"resume:{nonce}"
             title = self.t.gettext(FLOWS[draft.flow].title)
@@ -420,8 +419,8 @@ class Turn:
         ]
 
     async def edit_plan(self, kind: str) -> list[Screen]:
-        draft = self.record.draft
-        if draft is not None and draft.flow != ENTRY:
+        draft = self.draft()
+        if draft is not None and FLOWS[draft.flow].saves_plan:
             return self.carry_on()
         return await self.open_plan(kind)
 
@@ -452,7 +451,7 @@ class Turn:
         screens = self.apply(flow_id, outcome)
         if saved is not None:
             screens.insert(0, self.say(EDITING_SAVED))
-        if flow_id != ENTRY and self.person.region is None:
+        if engine.flow.saves_plan and self.person.region is None:
             return [region_picker.ask_region(self.t, self.language)]
         return screens
 

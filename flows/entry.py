@@ -7,6 +7,37 @@ PLAN_CHOICES = (
     Option("harm_reduction", N_("A harm reduction plan"), goto="flow:harm_reduction"),
 )
 
+WELCOME = Step(
+    "welcome",
+    N_(
+        "Hi. I'm safeplan, a bot that helps you make a plan for hard moments and keeps "
+        "it here for you.\n\n"
+        "I'm a program, not a person, and not a crisis service. If you are in danger, "
+        "please call your local emergency number or a crisis line. Send /sos at any "
+        "time to see them.\n\n"
+        "What you write is stored encrypted, only for you, and never shared. "
+        "/delete erases everything."
+    ),
+    AnswerKind.INFO,
+)
+SAFE_NOW = N_("Before we start: are you safe right now?")
+SAFE = N_("Yes, I'm safe right now")
+NOT_SAFE = N_("No, I'm not safe")
+
+
+def safe_now(then: str | None = None) -> Step:
+    """Are you safe right now? "No" shows the crisis lines at once; both answers go on."""
+    return Step(
+        "safe_now",
+        SAFE_NOW,
+        AnswerKind.YES_NO,
+        options=(
+            Option("yes", SAFE, goto=then),
+            Option("no", NOT_SAFE, effect="crisis_lines", goto=then),
+        ),
+    )
+
+
 ENTRY = Flow(
     id="entry",
     code="en",
@@ -14,28 +45,8 @@ ENTRY = Flow(
     title=N_("Getting started"),
     saves_plan=False,
     steps=(
-        Step(
-            "welcome",
-            N_(
-                "Hi. I'm safeplan, a bot that helps you make a plan for hard moments and keeps "
-                "it here for you.\n\n"
-                "I'm a program, not a person, and not a crisis service. If you are in danger, "
-                "please call your local emergency number or a crisis line. Send /sos at any "
-                "time to see them.\n\n"
-                "What you write is stored encrypted, only for you, and never shared. "
-                "/delete erases everything."
-            ),
-            AnswerKind.INFO,
-        ),
-        Step(
-            "safe_now",
-            N_("Before we start: are you safe right now?"),
-            AnswerKind.YES_NO,
-            options=(
-                Option("yes", N_("Yes, I'm safe right now")),
-                Option("no", N_("No, I'm not safe"), effect="crisis_lines"),
-            ),
-        ),
+        WELCOME,
+        safe_now(),
         Step(
             "choose",
             N_("What would you like to make?"),
@@ -60,3 +71,19 @@ ENTRY = Flow(
         ),
     ),
 )
+
+
+def entry_into(plan: str, code: str) -> Flow:
+    """From an outreach link that names a plan: the welcome and the safety check, then it."""
+    return Flow(
+        id=f"entry_{plan}",
+        code=code,
+        version=1,
+        title=ENTRY.title,
+        saves_plan=False,
+        steps=(WELCOME, safe_now(then=f"flow:{plan}")),
+    )
+
+
+ENTRY_INTO_SAFETY_PLAN = entry_into("safety_plan", "es")
+ENTRY_INTO_HARM_REDUCTION = entry_into("harm_reduction", "eh")

@@ -10,10 +10,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.i18n import load_catalogs
 from bot.outreach import OutreachLink
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.stats import OutreachDay
+from flows.entry import NOT_SAFE, SAFE_NOW
 from tests.e2e import ROOT, joined, turn
 from tests.fakebot import FakeBotApi
 
@@ -73,14 +75,19 @@ async def test_a_link_sets_region_greets_by_organisation_and_offers_its_services
 async def test_a_link_can_open_straight_into_a_plan_in_another_language(
     api: FakeBotApi, bot: Runtime
 ) -> None:
+    """Straight into the plan it names, but never past "are you safe right now?"."""
+    fr = load_catalogs().translator("fr")
     user = api.user(user_id=9602, language_code="en")
     payload = OutreachLink(
         "democa", language="fr", region="CA", subdivision="CA-QC", plan="harm_reduction"
     ).encode()
     shown = await turn(user, f"/start {payload}", text=True)
-    text = joined(shown)
-    assert "Équipe de rue Exemple" in text
-    assert "Step 1 of 2" in shown[-1].text or "1 sur 2" in shown[-1].text
+    assert "Équipe de rue Exemple" in joined(shown)
+    asked = await turn(user, fr.pgettext("button", "Continue"))
+    assert fr.gettext(SAFE_NOW) in asked[-1].text
+    helped = await turn(user, fr.gettext(NOT_SAFE))
+    assert "1 866 APPELLE" in joined(helped[:-1])  # the Quebec line, before the plan
+    assert fr.gettext("Step {n} of {total}").format(n=1, total=2) in helped[-1].text
     key = bot.vault.person_key("telegram", user.id)
     async with bot.conversations.store.open(key) as record:
         assert (record.person.language, record.person.region) == ("fr", "CA")

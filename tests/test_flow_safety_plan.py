@@ -234,3 +234,12 @@ def test_entry_help_me_choose_explains_then_hands_over() -> None:
     chosen = press(ENTRY, explained.snapshot, "safety_plan")
     assert chosen.replies == (HandOff("safety_plan"),)
     assert press(ENTRY, snap, "harm_reduction").replies == (HandOff("harm_reduction"),)
+
+
+@pytest.mark.parametrize("plan", ["safety_plan", "harm_reduction"])
+def test_a_link_into_a_plan_still_asks_if_you_are_safe_right_now(plan: str) -> None:
+    engine = ENGINES[f"entry_{plan}"]
+    snap = press(engine, engine.start().snapshot, "continue").snapshot
+    assert snap.state == "safe_now"
+    assert press(engine, snap, "yes").replies == (HandOff(plan),)
+    assert press(engine, snap, "no").replies == (Effect("crisis_lines"), HandOff(plan))
