@@ -13,8 +13,6 @@ from bot.helplines import Directory, Line, format_dialable, region_display_name
 from bot.i18n import Translator
 from bot.screens import ContactCard, Message, Screen
 
-FALLBACK_URL = "https://findahelpline.com"
-
 
 def _around_the_clock(line: Line) -> bool:
     return line.always_open or (line.hours_verified and line.hours.startswith("24/7"))
@@ -88,7 +86,9 @@ def crisis_lines(
                         )
                     )
                 ),
-                t.gettext("Find a crisis line where you are: {url}").format(url=FALLBACK_URL),
+                t.gettext("Find a crisis line where you are: {url}").format(
+                    url=directory.finder_url
+                ),
                 html.escape(first),
             ]
         )
@@ -115,7 +115,9 @@ def crisis_lines(
         heading = html.escape(t.gettext("Overdose and drug information lines"))
         blocks += [f"<b>{heading}</b>", *drug_lines]
     blocks.append(
-        t.gettext("Somewhere else? {url} lists lines in other countries.").format(url=FALLBACK_URL)
+        t.gettext("Somewhere else? {url} lists lines in other countries.").format(
+            url=directory.finder_url
+        )
     )
     screens: list[Screen] = [Message("\n\n".join(blocks))]
     main = next((line for line in crisis if line.phones), None)

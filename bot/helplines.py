@@ -225,6 +225,11 @@ class Directory:
     international: tuple[Fallback, ...]
     schema_version: int = 1
 
+    @property
+    def finder_url(self) -> str:
+        """The international helpline directory: for unknown regions, and as a second link."""
+        return next(f.url for f in self.international if f.kind == "directory" and f.url)
+
     def lines_for(self, region_code: str, subdivision: str | None = None) -> RegionLines:
         """Lines for a region: that subdivision's lines first, then country-wide ones.
 

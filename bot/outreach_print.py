@@ -18,7 +18,6 @@ from typing import Final, cast
 import segno
 from fpdf import FPDF
 
-from bot.crisis_lines import FALLBACK_URL
 from bot.helplines import Directory, Line, RegionLines, format_dialable
 from bot.i18n import Translator
 from bot.outreach import Organisation, OutreachLink
@@ -127,7 +126,7 @@ def write_card(
         top = [_Block(text, size * scale, color, height) for text, size, color, height in texts]
         bottom = [
             _Block(t.gettext(_NOT_A_SERVICE), 8.5 * scale, _MUTED),
-            *_crisis_blocks(lines, t, scale),
+            *_crisis_blocks(lines, directory.finder_url, t, scale),
         ]
         address = _Block(url.removeprefix("https://"), 7, _MUTED)
         y = _MARGIN + sum(_height(pdf, block) + _SPACING for block in top)
@@ -153,7 +152,9 @@ def write_card(
     pdf.output(str(path))
 
 
-def _crisis_blocks(lines: RegionLines, t: Translator, scale: float) -> list[_Block]:
+def _crisis_blocks(
+    lines: RegionLines, finder_url: str, t: Translator, scale: float
+) -> list[_Block]:
     """The emergency number, then the main crisis line; the world-wide fallback without one."""
     emergency = next((e for e in lines.emergency if not e.non_emergency), None)
     if emergency is None:
@@ -166,7 +167,7 @@ def _crisis_blocks(lines: RegionLines, t: Translator, scale: float) -> list[_Blo
         danger = t.gettext("If you are in danger now, call {number}.").format(number=number)
     main = _main_line(lines.crisis)
     if main is None:
-        line = t.gettext("Find a crisis line where you are: {url}").format(url=FALLBACK_URL)
+        line = t.gettext("Find a crisis line where you are: {url}").format(url=finder_url)
     else:
         number = _unbroken(format_dialable(main.phones[0].number, main.region))
         line = "\n".join(

@@ -589,3 +589,7 @@ def test_loader_rejects_non_emergency_first(tmp_path: Path) -> None:
     data["regions"]["DE"]["emergency"] = [{"number": "116 117", "non_emergency": True}]
     with pytest.raises(ValueError, match="region DE"):
         load_directory(_write(tmp_path, data))
+
+
+def test_the_international_directory_link_comes_from_the_data() -> None:
+    assert load_directory().finder_url == "https://findahelpline.com"
