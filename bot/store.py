@@ -169,7 +169,6 @@ class Store:
             for org, event, kind in record.outreach:
                 await stats.count(session, org, event, kind)
             await record._write_draft(stored)
-            person.revision += 1
             session.add(person)
 
     async def _person(self, session: AsyncSession, key: str) -> Person:

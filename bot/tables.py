@@ -25,7 +25,6 @@ class Person(SQLModel, table=True):
     # What anonymous outreach counts already include for this person, e.g. "demo:o,ss"
     # (see bot.stats.claim): the counts themselves hold nothing that points back here.
     outreach_counted: str | None = Field(default=None, max_length=32)
-    revision: int = 0
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -57,16 +57,21 @@ async def test_a_plain_postgresql_url_works_and_migrates(pg_runtime: Runtime) ->
 async def test_the_same_person_from_many_processes_at_once_is_created_once(
     pg_runtime: Runtime,
 ) -> None:
-    """Rows are locked per person: concurrent first messages make one person, in order."""
+    """Rows are locked per person: concurrent first messages make one person, one at a time.
+
+    Each saves a plan as version max+1; without the lock two would read the same maximum
+    and the second would break the unique (person, kind, version) key.
+    """
     store = pg_runtime.conversations.store
 
     async def first_message(n: int) -> None:
         async with store.open("crowd", update_id=n) as record:
-            record.person.pending = f"m{n}"
+            await record.save_plan("safety_plan", 1, {"warning_signs": [{"text": f"m{n}"}]})
 
     await asyncio.gather(*(first_message(n) for n in range(1, 9)))
     async with store.open("crowd") as record:
-        assert record.person.revision == 8  # every one of the eight was written, none lost
+        versions = await record.versions("safety_plan")
+        assert [v.version for v in versions] == list(range(1, 9))  # none lost, none clashed
         assert record.person.last_update_id == 8
 
 

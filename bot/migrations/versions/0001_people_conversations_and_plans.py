@@ -26,7 +26,6 @@ def upgrade() -> None:
         sa.Column("start_payload", sa.String(64), nullable=True),
         sa.Column("pending", sa.String(64), nullable=True),
         sa.Column("last_update_id", sa.Integer(), nullable=True),
-        sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_person_key", "person", ["key"], unique=True)
