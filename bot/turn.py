@@ -15,7 +15,7 @@ from bot.events import Command, Event, Press, Unsupported, Who
 from bot.helplines import format_dialable, region_display_name
 from bot.i18n import Translator
 from bot.outreach import Organisation, OutreachLink, offer_label, organisation
-from bot.regions import match_country, subdivisions_that_matter
+from bot.regions import match_country, subdivision_hint, subdivisions_that_matter
 from bot.render import SERVICE_PREFIX, Place, StepRenderer, pack, plan_blocks, urgent_blocks
 from bot.screens import Button, Message, Screen, rows
 from bot.store import Draft, Record, SavedPlan
@@ -108,11 +108,7 @@ class Turn:
                 return await self.press(token)
             case Typed(text=text) if pending == "region_text":
                 self.person.pending = None
-                return [
-                    region_picker.offer_matches(
-                        match_country(text, self.language), self.t, self.language
-                    )
-                ]
+                return self.typed_country(text)
             case Typed() | ContactShared():
                 return await self.answer(event)
             case Unsupported(what="edit"):
@@ -561,6 +557,15 @@ class Turn:
         if subdivisions:
             return [region_picker.ask_subdivision(code, subdivisions, self.t, self.language)]
         return self.region_set()
+
+    def typed_country(self, text: str) -> list[Screen]:
+        """A typed name: "Scotland" or "Québec" is taken at its word; a country is offered."""
+        part = subdivision_hint(text)
+        if part is not None:
+            self.person.region, self.person.subdivision = part.split("-")[0], part
+            return self.region_set()
+        codes = match_country(text, self.language)
+        return [region_picker.offer_matches(codes, self.t, self.language)]
 
     def set_subdivision(self, code: str) -> list[Screen]:
         region = self.person.region

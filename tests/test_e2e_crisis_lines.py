@@ -142,3 +142,16 @@ def test_helplines_check_lists_lines_not_checked_for_a_while() -> None:
     )
     assert "REGION" in stale.stdout
     assert re.match(r"\d+ helpline\(s\) last checked before", stale.stdout)
+
+
+async def test_typing_a_nation_or_province_takes_it_at_its_word(
+    api: FakeBotApi, bot: Runtime
+) -> None:
+    user = api.user(user_id=8108)
+    await turn(user, "/region", text=True)
+    await turn(user, "Another country")
+    shown = joined(await turn(user, "Scotland", text=True))
+    assert shown.index("Samaritans") < shown.index("Breathing Space")  # Scotland's own line
+    key = bot.vault.person_key("telegram", user.id)
+    async with bot.conversations.store.open(key) as record:
+        assert (record.person.region, record.person.subdivision) == ("GB", "GB-SCT")
