@@ -212,14 +212,12 @@ class Turn:
                 "Would you like to continue where you left off, or start again?"
             ).format(title=html.escape(title))
             buttons = rows(
-                Button(
+                self.button(
                     self.t.pgettext("button", "Continue where I left off"),
-                    action_token("resume", f"{nonce}:continue"),
+                    "resume",
+                    f"{nonce}:continue",
                 ),
-                Button(
-                    self.t.pgettext("button", "Start again"),
-                    action_token("resume", f"{nonce}:restart"),
-                ),
+                self.button(self.t.pgettext("button", "Start again"), "resume", f"{nonce}:restart"),
             )
             return [Message(text, buttons)]
         return self.begin(ENTRY)
@@ -268,7 +266,7 @@ class Turn:
 
     def ask_language(self) -> Message:
         buttons = [
-            Button(language_name(code), action_token("lang", code))
+            self.button(language_name(code), "lang", code)
             for code in self.service.catalogs.languages
         ]
         return Message(
@@ -283,25 +281,19 @@ class Turn:
         question = Message(
             html.escape(t.gettext(CHECK_IN)),
             rows(
-                Button(
-                    t.pgettext("button", "I'm safe, let's carry on"),
-                    action_token("safe", f"{nonce}:ok"),
+                self.button(
+                    t.pgettext("button", "I'm safe, let's carry on"), "safe", f"{nonce}:ok"
                 ),
-                Button(
-                    t.pgettext("button", "I'm not safe right now"),
-                    action_token("safe", f"{nonce}:not"),
-                ),
+                self.button(t.pgettext("button", "I'm not safe right now"), "safe", f"{nonce}:not"),
             ),
         )
         return [*self.crisis_lines(), question]
 
     def when_ready(self) -> Message:
         t = self.t
-        buttons = [Button(t.pgettext("button", "Show my plan"), action_token("myplan"))]
+        buttons = [self.button(t.pgettext("button", "Show my plan"), "myplan")]
         if self.record.draft is not None:
-            buttons.append(
-                Button(t.pgettext("button", "Carry on where I was"), action_token("resume"))
-            )
+            buttons.append(self.button(t.pgettext("button", "Carry on where I was"), "resume"))
         return Message(html.escape(t.gettext(WHEN_READY)), rows(*buttons))
 
     @property
@@ -354,11 +346,11 @@ class Turn:
 
     def plan_menu(self, kinds: list[str]) -> Message:
         buttons = [
-            Button(f"✎ {self.t.gettext(FLOWS[k].title)}", action_token("edit", k))
+            self.button(f"✎ {self.t.gettext(FLOWS[k].title)}", "edit", k)
             for k in PLAN_ORDER
             if k in kinds
         ]
-        buttons.append(Button(self.t.pgettext("button", "Crisis lines"), action_token("sos")))
+        buttons.append(self.button(self.t.pgettext("button", "Crisis lines"), "sos"))
         text = self.t.gettext(
             "Send /myplan any time to see this again. You can change your plan whenever "
             "you like; earlier versions are kept."
@@ -377,7 +369,7 @@ class Turn:
         return [
             Message(
                 text,
-                rows(Button(self.t.pgettext("button", "Continue now"), action_token("resume"))),
+                rows(self.button(self.t.pgettext("button", "Continue now"), "resume")),
             )
         ]
 
@@ -391,11 +383,10 @@ class Turn:
             )
         )
         buttons = rows(
-            Button(
-                self.t.pgettext("button", "Yes, delete everything"),
-                action_token("delete", f"{nonce}:yes"),
+            self.button(
+                self.t.pgettext("button", "Yes, delete everything"), "delete", f"{nonce}:yes"
             ),
-            Button(self.t.pgettext("button", "No, keep it"), action_token("delete", f"{nonce}:no")),
+            self.button(self.t.pgettext("button", "No, keep it"), "delete", f"{nonce}:no"),
         )
         return [Message(text, buttons)]
 
@@ -410,7 +401,7 @@ class Turn:
         return [
             Message(
                 text,
-                rows(Button(self.t.pgettext("button", "Make a new plan"), action_token("begin"))),
+                rows(self.button(self.t.pgettext("button", "Make a new plan"), "begin")),
             )
         ]
 
@@ -540,8 +531,8 @@ class Turn:
             "plan. It can help to keep a copy on paper too, in case you lose your phone."
         )
         buttons = rows(
-            Button(t.pgettext("button", "Show my plan"), action_token("myplan")),
-            Button(t.pgettext("button", "Crisis lines"), action_token("sos")),
+            self.button(t.pgettext("button", "Show my plan"), "myplan"),
+            self.button(t.pgettext("button", "Crisis lines"), "sos"),
         )
         return Message(f"<b>{html.escape(first)}</b>\n\n{html.escape(tip)}", buttons)
 
@@ -633,11 +624,15 @@ class Turn:
         return Message(
             html.escape(t.gettext("What would you like to do?")),
             rows(
-                Button(t.pgettext("button", "Show my plan"), action_token("myplan")),
-                Button(t.pgettext("button", "Make or change a plan"), action_token("begin")),
-                Button(t.pgettext("button", "Crisis lines"), action_token("sos")),
+                self.button(t.pgettext("button", "Show my plan"), "myplan"),
+                self.button(t.pgettext("button", "Make or change a plan"), "begin"),
+                self.button(t.pgettext("button", "Crisis lines"), "sos"),
             ),
         )
+
+    def button(self, label: str, action: str, arg: str = "") -> Button:
+        """A button for an action outside the flows; `label` is already translated."""
+        return Button(label, action_token(action, arg))
 
     def say(self, msgid: str) -> Message:
         return Message(html.escape(self.t.gettext(msgid)))
