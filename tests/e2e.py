@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.ext.asyncio import create_async_engine
 from telegram.ext import Application
 
 from bot.runtime import Runtime, open_runtime
@@ -46,6 +47,19 @@ async def running_bot(
             await application.updater.stop()
             await application.stop()
     await runtime.close()
+
+
+@asynccontextmanager
+async def database_down(runtime: Runtime) -> AsyncIterator[None]:
+    """The plan store unreachable for a while: every query fails as it would in production."""
+    store = runtime.conversations.store
+    working = store.engine
+    store.engine = create_async_engine("sqlite+aiosqlite:////proc/no-such-dir/down.sqlite3")
+    try:
+        yield
+    finally:
+        await store.engine.dispose()
+        store.engine = working
 
 
 def bot_process(api: FakeBotApi, settings: Settings) -> subprocess.Popen[bytes]:

@@ -7,11 +7,10 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.helplines import format_dialable, load_directory
 from bot.runtime import Runtime
-from tests.e2e import ROOT, joined, start_plan, turn
+from tests.e2e import ROOT, database_down, joined, start_plan, turn
 from tests.fakebot import FakeBotApi
 
 DIRECTORY = load_directory()
@@ -107,10 +106,7 @@ async def test_sos_works_with_the_database_down(api: FakeBotApi, bot: Runtime) -
     known, unknown = api.user(user_id=8106), api.user(user_id=8107)
     await turn(known, "/region", text=True)
     await turn(known, "New Zealand")
-    store = bot.conversations.store
-    working = store.engine
-    store.engine = create_async_engine("sqlite+aiosqlite:////proc/no-such-dir/down.sqlite3")
-    try:
+    async with database_down(bot):
         await known.send("/sos")
         shown = await known.reply_containing("1737")
         assert "If you are in danger now, call 111" in shown.text
@@ -119,9 +115,6 @@ async def test_sos_works_with_the_database_down(api: FakeBotApi, bot: Runtime) -
         await unknown.click("United Kingdom")
         lines = await unknown.reply_containing("Samaritans")
         assert "999" in lines.text
-    finally:
-        await store.engine.dispose()
-        store.engine = working
 
 
 def test_helplines_check_lists_lines_not_checked_for_a_while() -> None:

@@ -6,11 +6,9 @@ import asyncio
 import signal
 from typing import Any
 
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from bot.runtime import Runtime
 from bot.settings import Settings
-from tests.e2e import bot_process, joined, start_plan, turn
+from tests.e2e import bot_process, database_down, joined, start_plan, turn
 from tests.fakebot import FakeBotApi, ScriptedUser
 
 
@@ -152,15 +150,9 @@ async def test_myplan_shows_crisis_lines_when_the_plan_store_is_down(
 ) -> None:
     user = api.user(user_id=5007)
     await build_whole_plan(user)
-    store = bot.conversations.store
-    working = store.engine
-    store.engine = create_async_engine("sqlite+aiosqlite:////proc/no-such-dir/down.sqlite3")
-    try:
+    async with database_down(bot):
         await user.send("/myplan")
         shown = await user.reply_containing("can't load your plan")
-    finally:
-        await store.engine.dispose()
-        store.engine = working
     text = joined(user.messages[-3:])
     assert "Samaritans" in text
     assert text.index("Samaritans") < text.index(shown.text)
