@@ -20,7 +20,6 @@ from bot.helplines import Directory, babel_locale, load_directory
 
 __all__ = [
     "match_country",
-    "subdivision_display_name",
     "subdivision_hint",
     "subdivisions_that_matter",
     "suggested_regions",
@@ -179,19 +178,6 @@ _SUBDIVISION_ALIASES: Final[Mapping[str, str]] = {
     "quebec": "CA-QC",
 }
 
-# English names for the subdivisions our directory distinguishes.
-_SUBDIVISION_NAMES: Final[Mapping[str, str]] = {
-    "CA-QC": "Quebec",
-    "GB-ENG": "England",
-    "GB-SCT": "Scotland",
-    "GB-WLS": "Wales",
-    "GB-NIR": "Northern Ireland",
-}
-_SUBDIVISION_NAMES_LOCAL: Final[Mapping[tuple[str, str], str]] = {
-    ("fr", "CA-QC"): "Québec",
-    ("cy", "GB-WLS"): "Cymru",
-}
-
 # Two-letter CLDR territory codes that are not countries a person can be in.
 _NOT_COUNTRIES: Final = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 # CLDR "exceptionally reserved" territories that belong to a country we should show instead.
@@ -296,21 +282,6 @@ def subdivisions_that_matter(region_code: str, *, directory: Directory | None = 
     """
     region = (directory or load_directory()).regions.get(region_code.strip().upper())
     return list(region.subdivisions) if region else []
-
-
-def subdivision_display_name(code: str, locale: str | None) -> str:
-    """Name of one of our few subdivisions.
-
-    Babel has no subdivision names, so this is a small hand-written table: English names,
-    plus the rare local spelling people expect (fr: "Québec", cy: "Cymru"). Unknown codes are
-    returned as given.
-    """
-    upper = code.strip().upper()
-    language = _locale_key(locale).split("_", 1)[0]
-    local = _SUBDIVISION_NAMES_LOCAL.get((language, upper))
-    if local is not None:
-        return local
-    return _SUBDIVISION_NAMES.get(upper, upper)
 
 
 # --------------------------------------------------------------------------- internals
