@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, negotiate_locale
+from babel import negotiate_locale
 from babel.support import NullTranslations, Translations
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
@@ -67,9 +67,6 @@ class Catalogs:
 
     def translator(self, language: str) -> Translator:
         return self.by_language.get(language) or self.by_language[self.default]
-
-    def locale(self, language: str) -> Locale:
-        return Locale.parse(language)
 
 
 def load_catalogs(default: str = SOURCE_LANGUAGE, locales: Path = LOCALES) -> Catalogs:
