@@ -252,7 +252,7 @@ _SITE_CATEGORIES = (
 )
 _PROJECT_CATEGORIES = (
     ("encryption (cryptography)", ("bot/crypto.py",)),
-    ("crisis detection (bot/crisis.py)", ("bot/crisis.py",)),
+    ("crisis detection (bot/crisis/)", ("bot/crisis/",)),
     ("Telegram adapter (bot/telegram_adapter.py)", ("bot/telegram_adapter.py",)),
     ("conversation & rendering", ("bot/", "flows/")),
     ("bench's own sampling (bench/)", ("bench/",)),

@@ -30,10 +30,15 @@ class Press:
 
 @dataclass(frozen=True)
 class Reply:
-    """Screens to show; `in_place` when they may replace the message whose button was pressed."""
+    """Screens to show; `in_place` when they may replace the message whose button was pressed.
+
+    `urgent` marks a crisis reply (/sos, a check-in, the answer to "not safe"): it goes out
+    before any plan-building reply and never waits behind one.
+    """
 
     screens: list[Screen]
     in_place: bool = False
+    urgent: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from babel import Locale
 
 from bot import region_picker
-from bot.crisis import detect
+from bot.crisis.detection import detect
 from bot.crisis_lines import crisis_lines, drug_line_blocks
 from bot.events import Command, Event, Press, Unsupported, Who
 from bot.helplines import format_dialable, region_display_name
