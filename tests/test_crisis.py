@@ -15,7 +15,6 @@ import yaml
 
 from bot.crisis.detection import (
     DATA_DIR,
-    KINDS,
     REQUIRED_KINDS,
     CrisisDataError,
     CrisisKind,
