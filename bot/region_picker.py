@@ -30,12 +30,17 @@ def _country_buttons(codes: list[str], language: str) -> list[Button]:
     ]
 
 
+def suggested_countries(language: str) -> list[Button]:
+    """One tap for each country most people speaking this language are in."""
+    return _country_buttons(suggested_regions(language), language)
+
+
 def ask_region(t: Translator, language: str) -> Message:
     text = html.escape(
         t.gettext("Which country are you in? I'll show the crisis lines that work there.")
     )
     buttons = [
-        *_country_buttons(suggested_regions(language), language),
+        *suggested_countries(language),
         Button(t.pgettext("button", "Another country"), action_token(OTHER)),
         Button(t.pgettext("button", "Not now"), action_token(SKIP)),
     ]

@@ -26,6 +26,7 @@ from flows.engine import (
     Snapshot,
     item_fingerprint,
 )
+from flows.harm_reduction import MEDICAL_HELP_CARD, OVERDOSE_CARD
 from flows.model import LIST_KINDS, N_, AnswerKind, Answers, Flow, Step
 
 TEXT_LIMIT = 4096
@@ -118,9 +119,21 @@ class Place:
 
 def card_text(step: Step, t: Translator, place: Place) -> str:
     assert step.card is not None
-    return html.escape(t.gettext(step.card)).format(
-        emergency=f"<b>{html.escape(place.emergency)}</b>"
-    )
+    return _card(step.card, t, place)
+
+
+def _card(msgid: str, t: Translator, place: Place) -> str:
+    return html.escape(t.gettext(msgid)).format(emergency=f"<b>{html.escape(place.emergency)}</b>")
+
+
+def overdose_card(t: Translator, place: Place) -> str:
+    """The overdose steps, whether or not the person has a harm reduction plan."""
+    return _card(OVERDOSE_CARD, t, place)
+
+
+def medical_help_card(t: Translator, place: Place) -> str:
+    """When to get medical help after hurting yourself, with or without a plan."""
+    return _card(MEDICAL_HELP_CARD, t, place)
 
 
 def listed_items(step: Step, answers: Mapping[str, Any]) -> list[tuple[int, Any]]:

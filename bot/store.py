@@ -28,12 +28,18 @@ from flows.model import Answers
 
 @dataclass
 class Draft:
-    """A plan in progress. `checked_in` remembers the step where we last asked 'are you safe'."""
+    """A plan in progress.
+
+    `checked_in` is the step where the person last answered "I'm safe": a repeated sign of
+    intent there is taken as an answer. `held` is what they wrote that set off a crisis
+    response: kept out of the plan unless they ask to add it.
+    """
 
     flow: str
     flow_version: int
     snapshot: Snapshot
     checked_in: str | None = None
+    held: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ class Record:
                 "answers": draft.snapshot.answers,
                 "editing": draft.snapshot.editing,
                 "checked_in": draft.checked_in,
+                "held": draft.held,
             }
         )
         row = stored or Conversation(
@@ -209,4 +216,4 @@ class Store:
             return None
         data: dict[str, Any] = self.vault.open(row.draft)
         snapshot = Snapshot(row.state, data["answers"], data.get("editing", False))
-        return Draft(row.flow, row.flow_version, snapshot, data.get("checked_in"))
+        return Draft(row.flow, row.flow_version, snapshot, data.get("checked_in"), data.get("held"))

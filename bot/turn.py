@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from babel import Locale
 
 from bot import region_picker
-from bot.crisis.detection import detect
+from bot.crisis.response import CALLED, SAFE
+from bot.crisis.safety_answer import reads_as_safe
 from bot.crisis_lines import crisis_lines, drug_line_blocks
+from bot.crisis_moment import KEEP, CrisisMoment
 from bot.events import Command, Event, Press, Unsupported, Who
 from bot.helplines import format_dialable, region_display_name
 from bot.i18n import Translator
@@ -22,27 +24,25 @@ from bot.store import Draft, Record, SavedPlan
 from bot.tokens import ActionButton, FlowButton, action_token, parse
 from bot.wording import (
     CANT_READ,
-    CHECK_IN,
     CONTACT_NOT_HERE,
     EDITING_SAVED,
     EDITS_IGNORED,
-    GLAD,
     HELP,
     KEPT,
     NO_PLAN_YET,
     NOT_IN_A_PLAN,
-    NOT_SAFE_INTRO,
-    NOT_SAFE_INTRO_LATER,
     NOTHING_TO_CANCEL,
     STALE_BUTTON,
     UNKNOWN_COMMAND,
-    WHEN_READY,
 )
 from flows import FLOWS
 from flows.engine import (
+    NEEDS_BUTTON,
     REVIEW,
+    REVIEW_BUTTONS,
     ContactShared,
     Effect,
+    Engine,
     HandOff,
     Input,
     Notice,
@@ -53,12 +53,15 @@ from flows.engine import (
     Snapshot,
     Typed,
 )
+from flows.entry import NOT_SAFE_EFFECT, SAFE_NOW_STEP
 from flows.model import AnswerKind, Option
 
 if TYPE_CHECKING:
     from bot.conversation import Conversations
 
 ENTRY = "entry"
+# Replies to free text the bot cannot place: each ends with a way out.
+FALLBACKS = frozenset({NEEDS_BUTTON, REVIEW_BUTTONS})
 PLAN_ORDER = ("safety_plan", "harm_reduction")
 
 
@@ -78,10 +81,20 @@ class Turn:
         self.language = service.catalogs.negotiate(self.person.language, who.language_hint)
         self.t: Translator = service.catalogs.translator(self.language)
         self.fresh_press = False  # a button of the current step, not an old one
+        self.urgent = False  # a crisis reply: it goes out before any other
+        # What the person wrote that set off a crisis response, held out of the plan: it
+        # lasts one more turn, for "add what I wrote to my plan".
+        self.held_over: str | None = None
+
+    @property
+    def crisis(self) -> CrisisMoment:
+        return CrisisMoment(self)
 
     # --- dispatch --------------------------------------------------------------------
 
     async def run(self, event: Event) -> list[Screen]:
+        if self.record.draft is not None:
+            self.held_over, self.record.draft.held = self.record.draft.held, None
         pending = self.person.pending
         if not isinstance(event, Press) and pending != "region_text":
             self.person.pending = None
@@ -106,6 +119,8 @@ class Turn:
                 return [self.say(UNKNOWN_COMMAND), *self.carry_on()]
             case Press(token=token):
                 return await self.press(token)
+            case Typed(text=text) if pending and pending.startswith((f"{SAFE}:", f"{CALLED}:")):
+                return await self.crisis.typed_answer(pending, text)
             case Typed(text=text) if pending == "region_text":
                 self.person.pending = None
                 return self.typed_country(text)
@@ -137,11 +152,11 @@ class Turn:
         if name == "delete" and self.person.pending == f"delete:{nonce}":
             self.person.pending = None
             return await self.delete() if choice == "yes" else [self.say(KEPT), *self.carry_on()]
-        if name == "safe" and self.person.pending == f"safe:{nonce}":
-            self.person.pending = None
-            if choice == "ok":
-                return [self.say(GLAD), *self.carry_on()]
-            return [*self.crisis_lines(self.t.gettext(NOT_SAFE_INTRO_LATER)), self.when_ready()]
+        if name in (SAFE, CALLED):
+            return await self.crisis.answered(name, arg)
+        if name == KEEP:
+            held = self.crisis.keep(arg)
+            return await self.step(held) if held is not None else self.carry_on()
         if name == "resume" and self.person.pending == f"resume:{nonce}" and choice == "restart":
             self.person.pending = None
             self.record.draft = None
@@ -224,6 +239,7 @@ class Turn:
 
     async def myplan(self) -> list[Screen]:
         """Crisis lines first; then what a plan says to do in an emergency; then the plans."""
+        self.urgent = True
         t, place = self.t, self.place
         plans = await self.record.latest_plans()
         shown = [
@@ -273,29 +289,6 @@ class Turn:
             html.escape(self.t.gettext("Which language would you like?")), rows(*buttons)
         )
 
-    def check_in(self) -> list[Screen]:
-        """Asks, never assumes: are you safe right now? With the crisis lines at hand."""
-        nonce = secrets.token_hex(3)
-        self.person.pending = f"safe:{nonce}"
-        t = self.t
-        question = Message(
-            html.escape(t.gettext(CHECK_IN)),
-            rows(
-                self.button(
-                    t.pgettext("button", "I'm safe, let's carry on"), "safe", f"{nonce}:ok"
-                ),
-                self.button(t.pgettext("button", "I'm not safe right now"), "safe", f"{nonce}:not"),
-            ),
-        )
-        return [*self.crisis_lines(), question]
-
-    def when_ready(self) -> Message:
-        t = self.t
-        buttons = [self.button(t.pgettext("button", "Show my plan"), "myplan")]
-        if self.record.draft is not None:
-            buttons.append(self.button(t.pgettext("button", "Carry on where I was"), "resume"))
-        return Message(html.escape(t.gettext(WHEN_READY)), rows(*buttons))
-
     @property
     def organisation(self) -> Organisation | None:
         """The organisation whose link this person came by, if any."""
@@ -340,9 +333,9 @@ class Turn:
 
     def sos(self) -> list[Screen]:
         """Crisis lines at once, then back to where the person was (or a region choice)."""
-        if self.person.region is None:
-            return [*self.crisis_lines(), region_picker.ask_region(self.t, self.language)]
-        return [*self.crisis_lines(), *self.carry_on()]
+        self.urgent = True
+        lines = self.crisis.response.lines()
+        return lines if self.person.region is None else [*lines, *self.carry_on()]
 
     def plan_menu(self, kinds: list[str]) -> Message:
         buttons = [
@@ -445,28 +438,31 @@ class Turn:
     async def answer(self, event: Typed | ContactShared) -> list[Screen]:
         """An answer in a flow, first checked for signs of danger now."""
         draft = self.draft()
-        if isinstance(event, Typed) and detect(event.text, self.language):
-            asked_here = draft.checked_in if draft else None
-            where = draft.snapshot.state if draft else None
-            if draft is None or asked_here != where:
-                if draft is not None:
-                    await self.step(event)  # what they wrote is kept, as any answer
-                    if self.record.draft is not None:
-                        self.record.draft.checked_in = where
-                return self.check_in()
+        crisis = self.crisis
+        if isinstance(event, Typed):
+            found = crisis.signal(event.text, draft)
+            if found is not None:
+                return crisis.respond(found, event.text, draft)
         if draft is None:
-            return [self.say(NOT_IN_A_PLAN), self.home()]
+            return [self.say(NOT_IN_A_PLAN, way_out=True), self.home()]
         engine = self.service.engines[draft.flow]
         state = draft.snapshot.state
         if state != REVIEW:
             step = engine.flow.step(state)
             if isinstance(event, ContactShared) and step.kind != AnswerKind.CONTACTS:
                 return [self.say(CONTACT_NOT_HERE), *self.carry_on()]
+            if isinstance(event, Typed) and step.id == SAFE_NOW_STEP:
+                # Only a clear "yes" reads as safe: anything else gets help.
+                safe = reads_as_safe(event.text, self.language)
+                return await self.step(Pressed(state, "yes" if safe else "no"))
             if isinstance(event, Typed):
                 option = self._typed_option(step.options, event.text)
                 if option and step.kind != AnswerKind.LIST:
                     return await self.step(Pressed(state, option))
-        return await self.step(event)
+        screens = await self.step(event)
+        if isinstance(event, Typed) and crisis.thoughts_in_answer(event.text, draft):
+            screens.insert(0, Message(crisis.if_this_is_now()))
+        return screens
 
     def _typed_option(self, options: tuple[Option, ...], text: str) -> str | None:
         wanted = text.strip().casefold()
@@ -482,6 +478,10 @@ class Turn:
     async def apply_async(self, flow_id: str, outcome: Outcome) -> list[Screen]:
         """Like `apply`, plus what needs storage: saving, and handing over to a plan."""
         handoff = next((r for r in outcome.replies if isinstance(r, HandOff)), None)
+        if Effect(NOT_SAFE_EFFECT) in outcome.replies:
+            # The bot stays with the person: help now, and a plan only when they want one.
+            self.keep_draft(flow_id, outcome.snapshot)
+            return await self.crisis.not_safe(handoff.flow if handoff else None)
         if handoff is not None:
             rest = tuple(r for r in outcome.replies if r is not handoff)
             screens = self.apply(flow_id, Outcome(outcome.snapshot, rest))
@@ -496,21 +496,32 @@ class Turn:
             return [self.saved_message(flow_id, version)]
         return self.apply(flow_id, outcome)
 
-    def apply(self, flow_id: str, outcome: Outcome) -> list[Screen]:
+    def keep_draft(self, flow_id: str, snapshot: Snapshot) -> Engine:
+        """The draft at its new state; what the crisis moment noted for this flow stays."""
         engine = self.service.engines[flow_id]
         previous = self.record.draft
-        checked_in = previous.checked_in if previous and previous.flow == flow_id else None
-        if engine.flow.saves_plan and (previous is None or previous.flow != flow_id):
+        same = previous is not None and previous.flow == flow_id
+        if engine.flow.saves_plan and not same:
             self.record.note_outreach("started", flow_id)
-        self.record.draft = Draft(flow_id, engine.flow.version, outcome.snapshot, checked_in)
+        self.record.draft = Draft(
+            flow_id,
+            engine.flow.version,
+            snapshot,
+            previous.checked_in if previous and same else None,
+            previous.held if previous and same else None,
+        )
+        return engine
+
+    def apply(self, flow_id: str, outcome: Outcome) -> list[Screen]:
+        engine = self.keep_draft(flow_id, outcome.snapshot)
         renderer = StepRenderer(engine, self.t, self.place)
         screens: list[Screen] = []
         for reply in outcome.replies:
             match reply:
                 case Notice(msgid=msgid):
-                    screens.append(self.say(msgid))
-                case Effect(name="crisis_lines"):
-                    screens += self.crisis_lines(self.t.gettext(NOT_SAFE_INTRO))
+                    screens.append(self.say(msgid, way_out=msgid in FALLBACKS))
+                case Effect():
+                    pass  # the only effect, "not safe", is answered in `apply_async`
                 case ShowReview():
                     screens += renderer.review(outcome.snapshot)
                 case _:
@@ -634,5 +645,7 @@ class Turn:
         """A button for an action outside the flows; `label` is already translated."""
         return Button(label, action_token(action, arg))
 
-    def say(self, msgid: str) -> Message:
-        return Message(html.escape(self.t.gettext(msgid)))
+    def say(self, msgid: str, *, way_out: bool = False) -> Message:
+        """A message; `way_out` ends it with the emergency number and /sos (for fallbacks)."""
+        text = html.escape(self.t.gettext(msgid))
+        return Message(f"{text}\n\n{self.crisis.way_out()}" if way_out else text)

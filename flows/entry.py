@@ -20,6 +20,8 @@ WELCOME = Step(
     ),
     AnswerKind.INFO,
 )
+SAFE_NOW_STEP = "safe_now"
+NOT_SAFE_EFFECT = "crisis_lines"
 SAFE_NOW = N_("Before we start: are you safe right now?")
 SAFE = N_("Yes, I'm safe right now")
 NOT_SAFE = N_("No, I'm not safe")
@@ -28,12 +30,12 @@ NOT_SAFE = N_("No, I'm not safe")
 def safe_now(then: str | None = None) -> Step:
     """Are you safe right now? "No" shows the crisis lines at once; both answers go on."""
     return Step(
-        "safe_now",
+        SAFE_NOW_STEP,
         SAFE_NOW,
         AnswerKind.YES_NO,
         options=(
             Option("yes", SAFE, goto=then),
-            Option("no", NOT_SAFE, effect="crisis_lines", goto=then),
+            Option("no", NOT_SAFE, effect=NOT_SAFE_EFFECT, goto=then),
         ),
     )
 

@@ -103,6 +103,29 @@ async def start_plan(
     return await turn(user, part) if part else reply
 
 
+async def build_whole_plan(user: ScriptedUser) -> None:
+    """A whole safety plan for the UK (England), with a contact, saved."""
+    await start_plan(user, region="United Kingdom", part="England")
+    await turn(user, "Feeling hopeless")
+    await turn(user, "Can't sleep <b>at all</b> & restless", text=True)
+    await turn(user, "Done ›")
+    await turn(user, "Go for a run\nCall my sister", text=True)
+    await turn(user, "Done ›")
+    await turn(user, "Skip")
+    await user.share_contact("+447911123456", "Sam", "Taylor")
+    await user.reply()
+    await turn(user, "Done ›")
+    await turn(user, "Dr Patel 020 7946 0000", text=True)
+    await turn(user, "Done ›")
+    await turn(user, "Give my medicines")
+    await turn(user, "Done ›")
+    await turn(user, "My dog, Biscuit", text=True)
+    review = await turn(user, "Done ›")
+    assert "Here is your plan." in joined(review)
+    saved = await turn(user, "Save my plan")
+    assert "Your plan is saved" in joined(saved)
+
+
 def last_keyboard(messages: list[BotMessage]) -> BotMessage:
     return [m for m in messages if m.buttons][-1]
 

@@ -43,10 +43,14 @@ async def test_sos_answers_for_every_region_with_its_numbers(
         if line.always_open:
             assert "Open 24/7" in text
     cards = [m for m in shown if m.kind == "contact"]
+    assert (cards[0].first_name, cards[0].phone_number) == (
+        "Emergency",
+        format_dialable(emergency.number, region),
+    )
     if any(line.phones for line in lines.crisis):
-        assert len(cards) == 1
-        assert cards[0].first_name
-        assert cards[0].first_name in text
+        assert len(cards) == 2
+        assert cards[1].first_name
+        assert cards[1].first_name in text
     assert "What would you like to do?" in shown[-1].text  # back where they were: no flow
 
 

@@ -86,8 +86,11 @@ async def test_a_link_can_open_straight_into_a_plan_in_another_language(
     asked = await turn(user, fr.pgettext("button", "Continue"))
     assert fr.gettext(SAFE_NOW) in asked[-1].text
     helped = await turn(user, fr.gettext(NOT_SAFE))
-    assert "1 866 APPELLE" in joined(helped[:-1])  # the Quebec line, before the plan
-    assert fr.gettext("Step {n} of {total}").format(n=1, total=2) in helped[-1].text
+    assert "1 866 APPELLE" in joined(helped)  # the Quebec line
+    # The bot stays with the person: the plan is offered, not opened in the same breath.
+    assert fr.gettext("Step {n} of {total}").format(n=1, total=2) not in joined(helped)
+    opened = await turn(user, fr.pgettext("button", "Make my plan"))
+    assert fr.gettext("Step {n} of {total}").format(n=1, total=2) in opened[-1].text
     key = bot.vault.person_key("telegram", user.id)
     async with bot.conversations.store.open(key) as record:
         assert (record.person.language, record.person.region) == ("fr", "CA")

@@ -8,30 +8,8 @@ from typing import Any
 
 from bot.runtime import Runtime
 from bot.settings import Settings
-from tests.e2e import bot_process, database_down, joined, start_plan, turn
+from tests.e2e import bot_process, build_whole_plan, database_down, joined, start_plan, turn
 from tests.fakebot import FakeBotApi, ScriptedUser
-
-
-async def build_whole_plan(user: ScriptedUser) -> None:
-    await start_plan(user, region="United Kingdom", part="England")
-    await turn(user, "Feeling hopeless")
-    await turn(user, "Can't sleep <b>at all</b> & restless", text=True)
-    await turn(user, "Done ›")
-    await turn(user, "Go for a run\nCall my sister", text=True)
-    await turn(user, "Done ›")
-    await turn(user, "Skip")
-    await user.share_contact("+447911123456", "Sam", "Taylor")
-    await user.reply()
-    await turn(user, "Done ›")
-    await turn(user, "Dr Patel 020 7946 0000", text=True)
-    await turn(user, "Done ›")
-    await turn(user, "Give my medicines")
-    await turn(user, "Done ›")
-    await turn(user, "My dog, Biscuit", text=True)
-    review = await turn(user, "Done ›")
-    assert "Here is your plan." in joined(review)
-    saved = await turn(user, "Save my plan")
-    assert "Your plan is saved" in joined(saved)
 
 
 async def test_a_person_builds_the_whole_plan_and_gets_it_back_crisis_lines_first(
