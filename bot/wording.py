@@ -25,19 +25,6 @@ CANT_READ = N_(
     "I can only read text and buttons, not stickers, photos, voice messages, files or "
     "locations. Here is where we were:"
 )
-CHECK_IN = N_(
-    "What you wrote sounds like you might be in danger right now. I'm a bot, so I can't "
-    "tell for sure, and I'd rather ask: are you safe right now?"
-)
-GLAD = N_("Thank you for letting me know. Let's carry on where we were.")
-NOT_SAFE_INTRO_LATER = N_(
-    "Thank you for telling me. Please reach out to one of these now: they are there to help. "
-    "If you can, move away from anything you could hurt yourself with, and go to where "
-    "other people are."
-)
-WHEN_READY = N_(
-    "Your plan can help too. I'm here when you want it, and everything you wrote is kept."
-)
 EDITS_IGNORED = N_(
     "I saw you edited a message. Edits don't change your answers, so nothing was changed. "
     "You can remove an answer with its ✕ button, or change any part from the review."
@@ -54,8 +41,4 @@ CONTACT_NOT_HERE = N_("Thanks. Contacts go in the steps about people and service
 EDITING_SAVED = N_(
     "Here is your saved plan. Change anything you like and save it: that makes a new "
     "version, and the earlier one is kept."
-)
-NOT_SAFE_INTRO = N_(
-    "Thank you for telling me. Please reach out to one of these now: they are there to "
-    "help. When you feel ready, we can make a plan together."
 )
