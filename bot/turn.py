@@ -10,7 +10,7 @@ from babel import Locale
 
 from bot import region_picker
 from bot.crisis.detection import detect
-from bot.crisis_lines import crisis_lines, drug_line_blocks
+from bot.crisis_lines import crisis_lines, drug_line_blocks, main_crisis_line
 from bot.events import Command, Event, Press, Unsupported, Who
 from bot.helplines import format_dialable, region_display_name
 from bot.i18n import Translator
@@ -609,6 +609,7 @@ class Turn:
             emergency=emergency,
             helplines=lambda kinds: drug_line_blocks(directory, region, subdivision, kinds, self.t),
             services=tuple(s.name for s in org.services) if org else (),
+            crisis_line=main_crisis_line(directory, region, subdivision, self.t),
         )
 
     def carry_on(self) -> list[Screen]:
