@@ -116,7 +116,7 @@ SAFETY_PLAN = Flow(
             optional=True,
             # Lethal-means counselling: a gun first, as what the person can do with it.
             options=(
-                Option("gun_away", N_("Have someone I trust keep a gun")),
+                Option("gun_away", N_("Keep a gun away from home")),
                 Option("gun_locked", N_("Keep a gun locked and unloaded")),
                 Option("medicines_held", N_("Give my medicines to someone I trust to hold")),
                 Option("small_amounts", N_("Keep only small amounts of medicine at home")),

@@ -581,7 +581,8 @@ def test_the_practices_name_g_withdrawal_and_sipping_water() -> None:
     assert "Talk to a doctor or a drug service first" in step.prompt
     assert "cut_down_safely" in labels
     stimulants = step.option("stimulant_care")
-    assert stimulants is not None and stimulants.source
+    assert stimulants is not None
+    assert stimulants.source
     assert "needs one" not in stimulants.source
 
 
