@@ -339,9 +339,8 @@ class Engine:
             if value.startswith(REMOVE_PREFIX):
                 return self._remove(step, snap, items, value.removeprefix(REMOVE_PREFIX))
             picked = {"id": value}
-            if step.option(value) is None or (
-                picked not in items and value not in {o.id for o in step.offered(snap.answers)}
-            ):
+            # Not offered: unknown, or for an area not chosen (a ticked one can be unticked).
+            if picked not in items and value not in {o.id for o in step.offered(snap.answers)}:
                 return self._notice(snap, STALE)
             if picked in items:
                 if step.kind == AnswerKind.LIST:
