@@ -38,7 +38,10 @@ _REFS = {
     "HS11": "https://galileo.io/handouts/safely-decrease-drinking",
     "HS12": "http://www.surreydaat.org.uk/ghb-addiction-ghb-physical-n-psychological-dependancy-"
     "levels",
+    "N1": "https://www.thedoctorpatientforum.com/harm-reduction/357-never-use-alone",
     "N3": "https://filtermag.org/never-use-alone-24-hour-hotline-new-england/",
+    "M4": "https://www.theglobeandmail.com/canada/article-canada-wide-phone-line-launches-to-"
+    "prevent-drug-overdose-deaths/",
     "P1": "https://wikimili.com/en/DanceSafe",
     "Q1": "https://hashilthsa.com/news/2023-04-04/toxic-drug-app-gives-date-information-about-"
     "community-risks",
@@ -55,6 +58,9 @@ _REFS = {
     "OD10": "https://www.penington.org.au/resources/ioad_overdose-factsheet-stimulants/",
     "OD11": "https://www.penington.org.au/resources/ioad-overdose-factsheet-ghb",
     "OD12": "https://www.lgbthero.org.uk/saferchems-help",
+    "OD13": "https://www.selfinjurysupport.org.uk/FAQs/over",
+    "OD14": "https://umc.edu/Research/Centers-and-Institutes/External-Designation-Centers/"
+    "Mississippi-Poison-Control-Center/Poisons%20and%20Safety/Know-What-to-Do.html",
     "SX1": "https://hivinfo.nih.gov/understanding-hiv/fact-sheets/print/21",
     "SX2": "http://sfcityclinic.org/services/hivservices.asp",
     "SX3": "http://arizonaaetc.arizona.edu/hiv-testing/cdc-guidelines/",
@@ -107,6 +113,13 @@ OVERDOSE_CARD = N_(
     "in the recovery position.\n"
     "5. Stay with them until help arrives. Naloxone wears off after 30 to 90 minutes, and "
     "the overdose can come back."
+)
+# TRANSLATORS: {emergency} is filled in with the region's emergency number, e.g. 911 or 112.
+# Keep it exactly once, as it is.
+PILLS_CARD = N_(
+    "If someone has swallowed too many pills, or anything harmful, call {emergency} now, "
+    "even if they seem fine. Don't try to make them sick. Keep the packet to show the "
+    "paramedics."
 )
 # TRANSLATORS: {emergency} is filled in with the region's emergency number, e.g. 911 or 112.
 # Keep it exactly once, as it is.
@@ -166,7 +179,7 @@ OVERDOSE = Step(
     AnswerKind.INFO,
     title=N_("If someone overdoses"),
     when=DRUGS,
-    card=(OVERDOSE_CARD, OVERAMPING_CARD, DOWNERS_CARD),
+    card=(OVERDOSE_CARD, PILLS_CARD, OVERAMPING_CARD, DOWNERS_CARD),
     source=_src(
         "OD1",
         "OD2",
@@ -177,8 +190,10 @@ OVERDOSE = Step(
         "OD10",
         "OD11",
         "OD12",
+        "OD13",
+        "OD14",
         note="rescue breaths or CPR, recovery position if breathing or left alone: OD7, OD8; "
-        "uppers: OD9, OD10; G or alcohol: OD11, OD12",
+        "pills: OD13, OD14; uppers: OD9, OD10; G or alcohol: OD11, OD12",
     ),
     lines=("harm_reduction",),
 )
@@ -266,7 +281,8 @@ HARM_REDUCTION = Flow(
                 "change it any time.\n\n"
                 "<b>Not using alone:</b> someone with you who knows what to do. If you do use "
                 "alone, some regions have an overdose response line that stays on the phone "
-                "with you, like Never Use Alone in the US or NORS in Canada.\n"
+                "with you, like Never Use Alone in the US or NORS in Canada. They ask where "
+                "you are, so they can send help if you stop responding.\n"
                 "<b>Test dose:</b> tolerance can drop after only a day or two without using, "
                 "so start lower with a new supply or after a break.\n"
                 "<b>Checking:</b> test strips can miss some drugs, so go slow even when a "
@@ -292,7 +308,7 @@ HARM_REDUCTION = Flow(
                 Option(
                     "od_line",
                     N_("An overdose line if I use alone"),
-                    source=_src("HS2", "N3"),
+                    source=_src("HS2", "N3", "N1", "M4", note="they ask where you are: N1, M4"),
                 ),
                 Option(
                     "naloxone",

@@ -546,7 +546,9 @@ def test_the_overdose_card_says_what_to_do_breathing_or_not() -> None:
 
 
 def test_the_overdose_card_covers_uppers_and_g_or_alcohol_in_plain_steps() -> None:
-    _, uppers, downers = HARM_REDUCTION.step("drugs_overdose").card
+    _, pills, uppers, downers = HARM_REDUCTION.step("drugs_overdose").card
+    assert "call {emergency} now, even if they seem fine" in pills
+    assert "Don't try to make them sick" in pills
     for must in ("very hot", "chest pain", "panicking", "seizure", "{emergency}", "cool"):
         assert must in uppers, must
     assert "don't leave them" in uppers
@@ -554,7 +556,7 @@ def test_the_overdose_card_covers_uppers_and_g_or_alcohol_in_plain_steps() -> No
         assert must in downers, must
     assert "recovery position" in downers
     assert "Stay with them" in downers
-    for card in (uppers, downers):
+    for card in (pills, uppers, downers):
         assert len(card) < 500  # short: read in a hurry
 
 

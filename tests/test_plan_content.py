@@ -53,11 +53,12 @@ def texts(messages: list[Message]) -> str:
 def test_the_overdose_card_has_every_step_and_the_regions_number() -> None:
     card = overdose_card(T, US)
     assert card.startswith("<b>If someone overdoses</b>\n")
-    assert card.count("<b>911</b>") == 3  # opioids, uppers, G or alcohol
+    assert card.count("<b>911</b>") == 4  # opioids, pills, uppers, G or alcohol
     for must in (
         "rescue breaths or CPR",
         "recovery position",
         "naloxone",
+        "too many pills",
         "After uppers",
         "After G (GHB or GBL) or alcohol",
     ):
