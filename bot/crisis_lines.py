@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from bot.helplines import Directory, Line, format_dialable, region_display_name
+from bot.helplines import Directory, Line, RegionLines, format_dialable, region_display_name
 from bot.i18n import Translator
 from bot.screens import ContactCard, Message, Screen
 
@@ -18,8 +18,18 @@ def _around_the_clock(line: Line) -> bool:
     return line.always_open or (line.hours_verified and line.hours.startswith("24/7"))
 
 
-def _line_block(line: Line, t: Translator) -> str:
-    parts = [f"<b>{html.escape(line.name)}</b>"]
+def _crisis_lines_in_order(lines: RegionLines) -> list[Line]:
+    """Lines confirmed open around the clock first, then the directory's order (local first)."""
+    return sorted(lines.crisis, key=lambda line: not _around_the_clock(line))
+
+
+def _main_line(crisis: list[Line]) -> Line | None:
+    """The first crisis line with a number: the one sent as a contact card."""
+    return next((line for line in crisis if line.phones), None)
+
+
+def _ways(line: Line, t: Translator) -> str:
+    """How to reach a line: "call … · text … · chat: …"."""
     ways: list[str] = []
     if line.dial_number:
         ways.append(t.gettext("call {number}").format(number=html.escape(line.dial_number)))
@@ -27,8 +37,14 @@ def _line_block(line: Line, t: Translator) -> str:
         ways.append(t.gettext("text {number}").format(number=html.escape(line.sms.text)))
     if line.chat_url:
         ways.append(t.gettext("chat: {url}").format(url=html.escape(line.chat_url)))
+    return " · ".join(ways)
+
+
+def _line_block(line: Line, t: Translator) -> str:
+    parts = [f"<b>{html.escape(line.name)}</b>"]
+    ways = _ways(line, t)
     if ways:
-        parts.append(" · ".join(ways))
+        parts.append(ways)
     if line.always_open:
         parts.append(t.gettext("Open 24/7"))
     elif line.hours_verified and line.hours:
@@ -47,7 +63,8 @@ def drug_line_blocks(
     kinds: tuple[str, ...],
     t: Translator,
 ) -> list[str]:
-    """The region's overdose-response ("never use alone") and drug information lines."""
+    """The region's lines of these kinds: overdose response ("never use alone") and drug
+    information (including treatment referral), each only when `kinds` names it."""
     if region is None:
         return []
     lines = directory.lines_for(region, subdivision)
@@ -107,8 +124,7 @@ def crisis_lines(
             html.escape(t.gettext("Crisis lines in {country}").format(country=country))
         ),
     ]
-    # Lines confirmed open around the clock first; otherwise the directory's order (local first).
-    crisis = sorted(lines.crisis, key=lambda line: not _around_the_clock(line))
+    crisis = _crisis_lines_in_order(lines)
     blocks += [_line_block(line, t) for line in crisis]
     drug_lines = drug_line_blocks(directory, region, subdivision, kinds, t)
     if drug_lines:
@@ -120,7 +136,19 @@ def crisis_lines(
         )
     )
     screens: list[Screen] = [Message("\n\n".join(blocks))]
-    main = next((line for line in crisis if line.phones), None)
+    main = _main_line(crisis)
     if main is not None:
         screens.append(ContactCard(main.name, format_dialable(main.phones[0].number, region)))
     return screens
+
+
+def main_crisis_line(
+    directory: Directory, region: str | None, subdivision: str | None, t: Translator
+) -> str:
+    """The region's main crisis line on one line, to list among the people a plan can
+    contact; where no line is checked, where to find one."""
+    lines = directory.lines_for(region, subdivision) if region else None
+    main = _main_line(_crisis_lines_in_order(lines)) if lines and lines.known else None
+    if main is None:
+        return t.gettext("Find a crisis line where you are: {url}").format(url=directory.finder_url)
+    return f"<b>{html.escape(main.name)}</b>: {_ways(main, t)}"

@@ -26,7 +26,7 @@ from flows.engine import (
     Snapshot,
     item_fingerprint,
 )
-from flows.harm_reduction import MEDICAL_HELP_CARD, OVERDOSE_CARD
+from flows.harm_reduction import MEDICAL_HELP, OVERDOSE
 from flows.model import LIST_KINDS, N_, AnswerKind, Answers, Flow, Step
 
 TEXT_LIMIT = 4096
@@ -115,37 +115,44 @@ class Place:
     emergency: str  # the emergency number, or words for it where the region is unknown
     helplines: Callable[[tuple[str, ...]], list[str]]  # the region's lines of these kinds
     services: tuple[str, ...] = ()  # names of local services to suggest, from an outreach link
+    # The region's main crisis line on one line (or where to find one), for a plan section
+    # that lists it among the people to contact.
+    crisis_line: str | None = None
 
 
 def card_text(step: Step, t: Translator, place: Place) -> str:
-    assert step.card is not None
-    return _card(step.card, t, place)
-
-
-def _card(msgid: str, t: Translator, place: Place) -> str:
-    return html.escape(t.gettext(msgid)).format(emergency=f"<b>{html.escape(place.emergency)}</b>")
-
-
-def overdose_card(t: Translator, place: Place) -> str:
-    """The overdose steps, whether or not the person has a harm reduction plan."""
-    return _card(OVERDOSE_CARD, t, place)
-
-
-def medical_help_card(t: Translator, place: Place) -> str:
-    """When to get medical help after hurting yourself, with or without a plan."""
-    return _card(MEDICAL_HELP_CARD, t, place)
+    """A step's card, its paragraphs translated, with the emergency number in bold."""
+    emergency = f"<b>{html.escape(place.emergency)}</b>"
+    return "\n\n".join(
+        html.escape(t.gettext(paragraph)).format(emergency=emergency) for paragraph in step.card
+    )
 
 
 def listed_items(step: Step, answers: Mapping[str, Any]) -> list[tuple[int, Any]]:
-    """Answers shown under a question, with their places: ticked options show as ticks."""
+    """Answers shown under a question, with their places: ticked options show as ticks.
+
+    An option no longer offered (its area unticked) has no button to show its tick, so it
+    is listed like own words, where it can be removed.
+    """
     if step.kind not in LIST_KINDS:
         return []
     ticks = step.kind in (AnswerKind.MULTI, AnswerKind.CHECKLIST)
+    offered = {o.id for o in step.offered(answers)} if ticks else set()
     return [
         (i, item)
         for i, item in enumerate(items_of(step, answers))
-        if not (ticks and isinstance(item, dict) and "id" in item)
+        if not (isinstance(item, dict) and item.get("id") in offered)
     ]
+
+
+def section_lines(step: Step, answers: Mapping[str, Any], t: Translator, place: Place) -> list[str]:
+    """What a section holds: its card, or the region's crisis line and the answers."""
+    if step.card:
+        return [card_text(step, t, place)]
+    lines = [item_text(step, item, t, place.dial) for item in items_of(step, answers)]
+    if step.crisis_line and place.crisis_line:
+        lines.insert(0, place.crisis_line)
+    return [f"• {line}" for line in lines if line]
 
 
 def section_block(
@@ -154,13 +161,22 @@ def section_block(
     assert step.title is not None
     title = html.escape(t.gettext(step.title))
     heading = f"<b>{number}. {title}</b>" if number else f"<b>{title}</b>"
-    lines = [item_text(step, item, t, place.dial) for item in items_of(step, answers)]
-    lines = [f"• {line}" for line in lines if line]
-    if step.card:
-        lines = [card_text(step, t, place)]
+    lines = section_lines(step, answers, t, place)
     if not lines:
         lines = [f"<i>{html.escape(t.gettext(NOTHING_YET))}</i>"]
     return "\n".join([heading, *lines])
+
+
+def overdose_card(t: Translator, place: Place) -> str:
+    """What to do if someone overdoses, with the region's emergency number: the same block
+    a harm reduction plan shows first, for anyone, with or without a plan."""
+    return section_block(None, OVERDOSE, {}, t, place)
+
+
+def medical_help_card(t: Translator, place: Place) -> str:
+    """When to get medical help after self-harm, and burn first aid, with the region's
+    emergency number: the block a harm reduction plan holds, for anyone."""
+    return section_block(None, MEDICAL_HELP, {}, t, place)
 
 
 def plan_blocks(
@@ -177,12 +193,13 @@ def plan_blocks(
     return [
         section_block(n, s, answers, t, place)
         for n, s in enumerate(sections, 1)
-        if s.id not in leave_out and not (skip_empty and not s.card and not items_of(s, answers))
+        if s.id not in leave_out and not (skip_empty and not section_lines(s, answers, t, place))
     ]
 
 
 def urgent_blocks(engine: Engine, answers: Answers, t: Translator, place: Place) -> list[str]:
-    """Sections a plan puts first, right after the crisis lines (e.g. what to do in an overdose)."""
+    """Sections a plan puts first, right after the crisis lines (e.g. what to do in an
+    overdose): rendered as `overdose_card` renders them, whatever else the plan holds."""
     return [
         section_block(None, s, answers, t, place)
         for s in engine.sections_in_plan(answers)
@@ -213,6 +230,8 @@ class StepRenderer:
             heading = t.gettext("Step {n} of {total}").format(n=n, total=of)
             parts.append(f"<b>{heading} · {html.escape(t.gettext(step.title))}</b>")
         parts.append(t.gettext(step.prompt))
+        if step.crisis_line and self.place.crisis_line:
+            parts.append(self.place.crisis_line)
         listed = listed_items(step, snap.answers)
         if listed:
             lines = "\n".join(f"• {item_text(step, i, t, self.dial)}" for _, i in listed)
@@ -229,20 +248,21 @@ class StepRenderer:
     def _buttons(self, step: Step, snap: Snapshot) -> Buttons:
         t, state = self.t, step.id
         items = items_of(step, snap.answers)
+        offered = step.offered(snap.answers)
         rows: list[tuple[Button, ...]] = []
         if step.kind == AnswerKind.INFO:
             rows.append((self._button(t.pgettext("button", "Continue"), state, CONTINUE),))
         elif step.kind in (AnswerKind.CHOICE, AnswerKind.YES_NO):
-            rows += [(self._button(t.gettext(o.label), state, o.id),) for o in step.options]
+            rows += [(self._button(t.gettext(o.label), state, o.id),) for o in offered]
         elif step.kind in (AnswerKind.CHECKLIST, AnswerKind.MULTI):
-            for option in step.options:
+            for option in offered:
                 ticked = {"id": option.id} in items
                 label = ("✓ " if ticked else "") + t.gettext(option.label)
                 rows.append((self._button(label, state, option.id),))
         elif step.kind == AnswerKind.LIST:
             rows += [
                 (self._button(t.gettext(o.label), state, o.id),)
-                for o in step.options
+                for o in offered
                 if {"id": o.id} not in items
             ]
         if step.local_services:

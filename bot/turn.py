@@ -11,7 +11,7 @@ from babel import Locale
 from bot import region_picker
 from bot.crisis.response import CALLED, SAFE
 from bot.crisis.safety_answer import reads_as_safe
-from bot.crisis_lines import crisis_lines, drug_line_blocks
+from bot.crisis_lines import crisis_lines, drug_line_blocks, main_crisis_line
 from bot.crisis_moment import KEEP, CrisisMoment
 from bot.events import Command, Event, Press, Unsupported, Who
 from bot.helplines import format_dialable, region_display_name
@@ -620,6 +620,7 @@ class Turn:
             emergency=emergency,
             helplines=lambda kinds: drug_line_blocks(directory, region, subdivision, kinds, self.t),
             services=tuple(s.name for s in org.services) if org else (),
+            crisis_line=main_crisis_line(directory, region, subdivision, self.t),
         )
 
     def carry_on(self) -> list[Screen]:

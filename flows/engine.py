@@ -338,9 +338,10 @@ class Engine:
                 return self._advance(_with(snap, step.id, items))
             if value.startswith(REMOVE_PREFIX):
                 return self._remove(step, snap, items, value.removeprefix(REMOVE_PREFIX))
-            if step.option(value) is None:
-                return self._notice(snap, STALE)
             picked = {"id": value}
+            # Not offered: unknown, or for an area not chosen (a ticked one can be unticked).
+            if picked not in items and value not in {o.id for o in step.offered(snap.answers)}:
+                return self._notice(snap, STALE)
             if picked in items:
                 if step.kind == AnswerKind.LIST:
                     return self.current(snap)

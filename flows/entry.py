@@ -15,8 +15,9 @@ WELCOME = Step(
         "I'm a program, not a person, and not a crisis service. If you are in danger, "
         "please call your local emergency number or a crisis line. Send /sos at any "
         "time to see them.\n\n"
-        "What you write is stored encrypted, only for you, and never shared. "
-        "/delete erases everything."
+        "I keep what you write encrypted, only for you, and never share it. Telegram keeps "
+        "this chat too: to clear it, delete the chat in Telegram, and send /delete to erase "
+        "what I keep."
     ),
     AnswerKind.INFO,
 )

@@ -40,17 +40,6 @@ LIST_KINDS = frozenset(
 
 
 @dataclass(frozen=True)
-class Option:
-    """A button a step offers. `goto` names a step, or `flow:<id>` to hand over to a flow."""
-
-    id: str
-    label: str
-    goto: str | None = None
-    effect: str | None = None  # something the adapter does at once, e.g. "crisis_lines"
-    source: str | None = None  # where the wording's advice comes from, for review
-
-
-@dataclass(frozen=True)
 class Chosen:
     """A step applies only when an earlier answer includes an option."""
 
@@ -65,6 +54,20 @@ class Chosen:
 
 
 @dataclass(frozen=True)
+class Option:
+    """A button a step offers. `goto` names a step, or `flow:<id>` to hand over to a flow."""
+
+    id: str
+    label: str
+    goto: str | None = None
+    effect: str | None = None  # something the adapter does at once, e.g. "crisis_lines"
+    source: str | None = None  # where the wording's advice comes from, for review
+    # Offered only when an earlier answer includes an option, e.g. a goal for one area.
+    # An answer already given stays in the plan either way.
+    when: Chosen | None = None
+
+
+@dataclass(frozen=True)
 class Step:
     id: str
     prompt: str
@@ -75,14 +78,18 @@ class Step:
     optional: bool = False
     when: Chosen | None = None
     next: str | None = None  # an explicit next step; otherwise the next one declared
-    # A short card of what to do, shown with the question and in the plan; may hold
-    # {emergency}, which the renderer fills with the region's emergency number.
-    card: str | None = None
+    # A short card of what to do, shown with the question and in the plan: paragraphs,
+    # each a msgid that may hold {emergency}, which the renderer fills with the region's
+    # emergency number. `source` names where its advice comes from, for review.
+    card: tuple[str, ...] = ()
+    source: str | None = None
     # Kinds of helpline this part of a plan brings in, e.g. ("harm_reduction", "drug_info"):
     # shown with the question and with the crisis lines in /myplan.
     lines: tuple[str, ...] = ()
     # Offers the local services of the organisation whose link the person came by.
     local_services: bool = False
+    # Lists the region's main crisis line first, with the question and in the plan.
+    crisis_line: bool = False
 
     @property
     def is_section(self) -> bool:
@@ -91,6 +98,10 @@ class Step:
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
+
+    def offered(self, answers: Mapping[str, Any]) -> tuple[Option, ...]:
+        """The options this step offers, given the answers so far."""
+        return tuple(o for o in self.options if o.when is None or o.when.holds(answers))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,10 @@
 Seven sections, in the order the intervention uses them in a crisis: from what a
 person can do alone, up to professional help, then making the surroundings safer and
 reasons for living. Step 6 is a checklist of actions that put time and distance
-between a person and harm; it never asks about methods (safe-messaging guidance).
+between a person and harm, a gun first (lethal-means counselling: away from home with
+someone trusted, or locked and unloaded); it never asks about methods and never says
+how anything could hurt (safe-messaging guidance). Step 5 lists the region's main crisis
+line itself, so its question can say that line is already in the plan.
 """
 
 from flows.model import N_, AnswerKind, Flow, Option, Step
@@ -99,6 +102,7 @@ SAFETY_PLAN = Flow(
             hint=CONTACT_HOW,
             optional=True,
             local_services=True,
+            crisis_line=True,
         ),
         Step(
             "safer_surroundings",
@@ -110,7 +114,10 @@ SAFETY_PLAN = Flow(
             AnswerKind.CHECKLIST,
             title=N_("Making my surroundings safer"),
             optional=True,
+            # Lethal-means counselling: a gun first, as what the person can do with it.
             options=(
+                Option("gun_away", N_("Keep a gun away from home")),
+                Option("gun_locked", N_("Keep a gun locked and unloaded")),
                 Option("medicines_held", N_("Give my medicines to someone I trust to hold")),
                 Option("small_amounts", N_("Keep only small amounts of medicine at home")),
                 Option("lock_away", N_("Lock things away and give the key to someone")),

@@ -57,12 +57,19 @@ async def test_drugs_only(api: FakeBotApi, bot: Runtime) -> None:
     practices = await turn(user, "Carry naloxone")
     assert "Never Use Alone" in practices[-1].text  # the US overdose-response line
     assert "+1 800-484-3731" in practices[-1].text
-    await turn(user, "Done ›")
+    supplies = await turn(user, "Done ›")
+    assert "SAMHSA National Helpline" in supplies[-1].text  # treatment referral: here
     await turn(user, "Skip")
     await turn(user, "Jamie 555 0100", text=True)
     card = await turn(user, "Done ›")
     assert "Call 911" in card[-1].text
-    await turn(user, "Continue")
+    assert "rescue breaths or CPR" in card[-1].text
+    assert "After uppers" in card[-1].text
+    assert "Never Use Alone" in card[-1].text  # under the steps: the overdose-response line
+    assert "SAMHSA" not in card[-1].text  # and no treatment referral
+    goals = await turn(user, "Continue")
+    assert "Always carry naloxone" in goals[-1].button_labels
+    assert "Get tested every 3 months" not in goals[-1].button_labels  # sex was not chosen
     review = await turn(user, "Always carry naloxone")
     review = await turn(user, "Done ›")
     text = joined(review)
@@ -77,6 +84,7 @@ async def test_drugs_only(api: FakeBotApi, bot: Runtime) -> None:
     plan = text.index("MY HARM REDUCTION PLAN")
     assert crisis < overdose_card < plan
     assert "Never Use Alone" in text[:overdose_card]
+    assert "SAMHSA National Helpline" in text[:overdose_card]  # with the crisis lines
     assert "Carry naloxone" in text[plan:]
     assert text.count("If someone overdoses") == 1  # shown first, not again in the plan
 

@@ -38,6 +38,8 @@ async def test_a_person_builds_the_whole_plan_and_gets_it_back_crisis_lines_firs
         "My dog, Biscuit",
     ):
         assert expected in text, text
+    professionals = text.index("5. Professionals and services I can contact")
+    assert professionals < text.index(card.first_name, professionals) < text.index("Dr Patel")
     assert text.index("Warning signs") < text.index("Things I can do on my own")
     assert text.index("Making my surroundings safer") < text.index("My reasons for living")
     assert "People and places" not in text  # skipped: not shown when it matters most

@@ -32,6 +32,7 @@ from flows.engine import (
     ShowReview,
     Snapshot,
     Typed,
+    item_fingerprint,
 )
 from flows.harm_reduction import HARM_REDUCTION
 from flows.model import AnswerKind, Chosen, Step
@@ -440,8 +441,8 @@ def test_unticking_every_area_from_the_review_is_refused() -> None:
 
 def texts_of(step: Step) -> list[str]:
     """Every user-facing string of a step."""
-    texts = [step.prompt, *(o.label for o in step.options)]
-    texts += [t for t in (step.title, step.hint, step.card) if t]
+    texts = [step.prompt, *(o.label for o in step.options), *step.card]
+    texts += [t for t in (step.title, step.hint) if t]
     return texts
 
 
@@ -450,7 +451,7 @@ CARDS = [step for step in STEPS if step.card]
 
 
 def test_every_practice_option_names_its_sources() -> None:
-    reference = re.compile(r"\[(HS|OD|SX|SH|N|P|Q|M|L)\d\] https?://\S+")
+    reference = re.compile(r"\[(HS|OD|SX|SH|N|P|Q|M|L)\d+\] https?://\S+")
     checked = 0
     for step in STEPS:
         if step.kind != AnswerKind.CHECKLIST:
@@ -462,12 +463,19 @@ def test_every_practice_option_names_its_sources() -> None:
     assert checked >= 20
 
 
+def test_every_card_names_its_sources() -> None:
+    reference = re.compile(r"\[(OD|SH)\d+\] https?://\S+")
+    for step in CARDS:
+        assert step.source, step.id
+        assert len(reference.findall(step.source)) >= 3, step.source
+
+
 def test_a_reference_id_always_points_to_the_same_url() -> None:
     seen: dict[str, str] = {}
-    for step in STEPS:
-        for option in step.options:
-            for ref, url in re.findall(r"\[(\w+)\] (\S+)", option.source or ""):
-                assert seen.setdefault(ref, url) == url, ref
+    sources = [step.source for step in STEPS] + [o.source for s in STEPS for o in s.options]
+    for source in sources:
+        for ref, url in re.findall(r"\[(\w+)\] (\S+)", source or ""):
+            assert seen.setdefault(ref, url) == url, ref
 
 
 def test_every_button_token_fits_telegrams_64_bytes() -> None:
@@ -502,12 +510,17 @@ def test_button_labels_are_short_enough_for_a_phone() -> None:
 
 
 @pytest.mark.parametrize("step", CARDS, ids=[s.id for s in CARDS])
-def test_every_card_holds_the_emergency_number_exactly_once(step: Step) -> None:
-    assert step.card is not None
-    assert step.card.count("{emergency}") == 1
-    assert re.findall(r"\{[^}]*\}", step.card) == ["{emergency}"]
-    filled = step.card.format(emergency="112")
-    assert "112" in filled
+def test_every_card_holds_the_emergency_number_at_most_once_a_paragraph(step: Step) -> None:
+    """Each paragraph is its own msgid: translators keep {emergency} as it is, once."""
+    assert any("{emergency}" in paragraph for paragraph in step.card)
+    for paragraph in step.card:
+        assert paragraph.count("{emergency}") <= 1
+        assert set(re.findall(r"\{[^}]*\}", paragraph)) <= {"{emergency}"}
+        assert "112" in paragraph.format(emergency="112") or "{" not in paragraph
+
+
+def card_of(step_id: str) -> str:
+    return "\n\n".join(HARM_REDUCTION.step(step_id).card)
 
 
 def test_the_cards_are_the_overdose_response_and_when_to_get_medical_help() -> None:
@@ -515,14 +528,123 @@ def test_the_cards_are_the_overdose_response_and_when_to_get_medical_help() -> N
         ("drugs_overdose", "If someone overdoses"),
         ("selfharm_help", "When to get medical help"),
     ]
-    overdose = HARM_REDUCTION.step("drugs_overdose").card or ""
+    overdose = card_of("drugs_overdose")
     for must in ("naloxone", "breath", "recovery position", "Stay with them", "not sure"):
         assert must in overdose, must
 
 
+def test_the_overdose_card_says_what_to_do_breathing_or_not() -> None:
+    opioids = HARM_REDUCTION.step("drugs_overdose").card[0]
+    assert "If they aren't breathing, give rescue breaths or CPR" in opioids
+    assert "the operator on the phone can guide you" in opioids
+    assert "If they are breathing, or if you have to leave them" in opioids
+    assert "recovery position" in opioids
+    # The naloxone steps are kept as they were.
+    assert "Give naloxone if you have it." in opioids
+    assert "If they don't respond after 2 to 3 minutes, give another one" in opioids
+    assert "Naloxone wears off after 30 to 90 minutes" in opioids
+
+
+def test_the_overdose_card_covers_uppers_and_g_or_alcohol_in_plain_steps() -> None:
+    _, pills, uppers, downers = HARM_REDUCTION.step("drugs_overdose").card
+    assert "call {emergency} now, even if they seem fine" in pills
+    assert "Don't try to make them sick" in pills
+    for must in ("very hot", "chest pain", "panicking", "seizure", "{emergency}", "cool"):
+        assert must in uppers, must
+    assert "don't leave them" in uppers
+    for must in ("G (GHB or GBL) or alcohol", "can't be woken", "being sick", "{emergency}"):
+        assert must in downers, must
+    assert "recovery position" in downers
+    assert "Stay with them" in downers
+    for card in (pills, uppers, downers):
+        assert len(card) < 500  # short: read in a hurry
+
+
+def test_the_medical_help_card_gives_burn_first_aid() -> None:
+    card = card_of("selfharm_help")
+    for must in (
+        "cool running water for 20 minutes",
+        "No ice",
+        "no creams",
+        "cover it loosely",
+        "a burn is large or deep, or is on the face or hands",
+    ):
+        assert must in card, must
+
+
+def test_the_practices_name_g_withdrawal_and_sipping_water() -> None:
+    step = HARM_REDUCTION.step("drugs_practices")
+    labels = {o.id: o.label for o in step.options}
+    assert "GHB" in labels["no_mixing"]
+    assert "Sip water" in labels["stimulant_care"]
+    assert "sip water" in step.prompt
+    assert "rather than a lot at once" in step.prompt
+    assert "stopping all at once can cause seizures" in step.prompt
+    assert "Talk to a doctor or a drug service first" in step.prompt
+    assert "cut_down_safely" in labels
+    stimulants = step.option("stimulant_care")
+    assert stimulants is not None
+    assert stimulants.source
+    assert "needs one" not in stimulants.source
+
+
+def test_pep_is_said_to_last_28_days() -> None:
+    assert "every day for 28 days" in HARM_REDUCTION.step("sex_practices").prompt
+
+
+def test_under_the_overdose_steps_only_the_overdose_response_line() -> None:
+    """Treatment and drug information lines go with the supplies, not the emergency."""
+    assert HARM_REDUCTION.step("drugs_overdose").lines == ("harm_reduction",)
+    assert "drug_info" in HARM_REDUCTION.step("drugs_supplies").lines
+
+
+GOALS_FOR = {
+    "drugs": {"carry_naloxone", "friend_weekends"},
+    "sex": {"test_3_months", "ask_prep"},
+    "self_harm": {"see_someone", "reach_out"},
+    "other": {"set_limits"},
+}
+
+
+@pytest.mark.parametrize("area", list(GOALS_FOR))
+def test_goal_suggestions_follow_the_areas_chosen(area: str) -> None:
+    goals = HARM_REDUCTION.step("goals")
+    offered = {o.id for o in goals.offered({"areas": areas(area)})}
+    assert offered == GOALS_FOR[area] | {"tell_someone"}
+
+
+def test_goal_suggestions_for_several_areas_add_up() -> None:
+    goals = HARM_REDUCTION.step("goals")
+    offered = {o.id for o in goals.offered({"areas": areas("drugs", "sex")})}
+    assert offered == GOALS_FOR["drugs"] | GOALS_FOR["sex"] | {"tell_someone"}
+    assert {o.id for o in goals.options} == set().union(*GOALS_FOR.values(), {"tell_someone"})
+
+
+def test_a_goal_for_an_area_not_chosen_cannot_be_picked() -> None:
+    snap = snapshot_at(["sex"], "goals")
+    refused = press(snap, "carry_naloxone")
+    assert refused.snapshot == snap
+    assert isinstance(refused.replies[0], Notice)
+    picked = press(snap, "test_3_months").snapshot
+    assert picked.answers["goals"] == [{"id": "test_3_months"}]
+
+
+def test_a_goal_picked_stays_when_its_area_is_unticked() -> None:
+    """It was the person's choice: kept, shown, and removable like any answer."""
+    review = at_review(["drugs", "sex"])
+    snap = press(review, EDIT_PREFIX + "goals").snapshot
+    snap = press(press(snap, "carry_naloxone").snapshot, DONE).snapshot
+    snap = press(press(snap, EDIT_PREFIX + "areas").snapshot, "drugs").snapshot
+    after = press(snap, DONE).snapshot
+    assert after.answers["goals"] == [{"id": "carry_naloxone"}]
+    snap = press(after, EDIT_PREFIX + "goals").snapshot
+    removed = press(snap, f"{REMOVE_PREFIX}0:{item_fingerprint({'id': 'carry_naloxone'})}")
+    assert removed.snapshot.answers["goals"] == []
+
+
 def test_the_self_harm_part_always_offers_crisis_lines_and_the_safety_plan() -> None:
     first = HARM_REDUCTION.step("selfharm_practices")
-    card = HARM_REDUCTION.step("selfharm_help").card or ""
+    card = card_of("selfharm_help")
     for text in (first.prompt, card):
         assert "/sos" in text
         assert "/start" in text
@@ -579,8 +701,12 @@ NEVER_ANYWHERE = [
     r"\brazors?\b",
     r"\bblades?\b",
 ]
-# In the self-harm part, also no tools, technique, kinds of injury or body parts.
+# In the self-harm part, also no tools, technique, kinds of injury or body parts, except
+# what first aid needs: the card of when to get medical help names a burn, and face or
+# hands (FIRST_AID_ONLY).
+FIRST_AID_ONLY = [r"\bburn(s|ing)?\b"]
 NEVER_IN_SELF_HARM = [
+    *FIRST_AID_ONLY,
     r"\bcut(s|ting)?\b",
     r"\bburn(s|ing)?\b",
     r"\bsharps?\b",
@@ -602,8 +728,19 @@ def test_no_step_text_mentions_methods() -> None:
             assert not re.search(pattern, text, re.IGNORECASE), (pattern, text)
     for step in (s for s in STEPS if s.when == Chosen("areas", "self_harm")):
         for text in texts_of(step):
+            first_aid = text in step.card
             for pattern in NEVER_IN_SELF_HARM:
+                if first_aid and pattern in FIRST_AID_ONLY:
+                    continue
                 assert not re.search(pattern, text, re.IGNORECASE), (pattern, step.id, text)
+
+
+def test_burns_are_named_only_for_first_aid() -> None:
+    """A burn appears only in the medical help card, beside cooling it or getting help."""
+    for text in ALL_TEXTS:
+        if re.search(FIRST_AID_ONLY[0], text, re.IGNORECASE):
+            assert text in HARM_REDUCTION.step("selfharm_help").card, text
+            assert "cool" in text or "medical help" in text, text
 
 
 @pytest.mark.parametrize(

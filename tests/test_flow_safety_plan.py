@@ -243,3 +243,33 @@ def test_a_link_into_a_plan_still_asks_if_you_are_safe_right_now(plan: str) -> N
     assert snap.state == "safe_now"
     assert press(engine, snap, "yes").replies == (HandOff(plan),)
     assert press(engine, snap, "no").replies == (Effect("crisis_lines"), HandOff(plan))
+
+
+def test_step_5_lists_the_regions_crisis_line_so_its_question_is_true() -> None:
+    professionals = SAFETY_PLAN.step("professionals")
+    assert "crisis line for your region is already in your plan" in professionals.prompt
+    assert professionals.crisis_line
+    assert [s.id for s in SAFETY_PLAN.steps if s.crisis_line] == ["professionals"]
+
+
+def test_step_6_offers_a_gun_first_as_what_the_person_can_do() -> None:
+    options = SAFETY_PLAN.step("safer_surroundings").options
+    assert [(o.id, o.label) for o in options[:2]] == [
+        ("gun_away", "Keep a gun away from home"),
+        ("gun_locked", "Keep a gun locked and unloaded"),
+    ]
+    for option in options[:2]:
+        assert len(option.label) <= 30
+    # The options that were there before stay, so older drafts and plans still read.
+    assert {"medicines_held", "small_amounts", "lock_away", "no_alcohol"} <= {o.id for o in options}
+
+
+def test_the_welcome_says_honestly_who_keeps_what_and_how_to_clear_it() -> None:
+    from flows.entry import WELCOME
+
+    text = WELCOME.prompt
+    assert "encrypted" in text
+    assert "Telegram keeps this chat too" in text
+    assert "delete the chat in Telegram" in text
+    assert "/delete" in text
+    assert "!" not in text
