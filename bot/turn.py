@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from bot.conversation import Conversations
 
 ENTRY = "entry"
+PAUSED = "paused"  # after /cancel: the plan waits until they carry on
 # Replies to free text the bot cannot place: each ends with a way out.
 FALLBACKS = frozenset({NEEDS_BUTTON, REVIEW_BUTTONS})
 PLAN_ORDER = ("safety_plan", "harm_reduction")
@@ -121,6 +122,9 @@ class Turn:
                 return await self.press(token)
             case Typed(text=text) if pending and pending.startswith((f"{SAFE}:", f"{CALLED}:")):
                 return await self.crisis.typed_answer(pending, text)
+            case Typed() | ContactShared() if pending == PAUSED:
+                self.person.pending = PAUSED  # until they carry on
+                return await self.answer(event, paused=True)
             case Typed(text=text) if pending == "region_text":
                 self.person.pending = None
                 return self.typed_country(text)
@@ -353,18 +357,18 @@ class Turn:
     def cancel(self) -> list[Screen]:
         if self.record.draft is None:
             return [self.say(NOTHING_TO_CANCEL), self.home()]
+        self.person.pending = PAUSED
+        return [self.paused()]
+
+    def paused(self) -> Message:
+        """The plan waits: what they type now is not filed as an answer."""
         text = html.escape(
             self.t.gettext(
                 "Okay, we'll stop here for now. Your answers are kept: /start picks up where "
                 "you left off, and /myplan shows your saved plan."
             )
         )
-        return [
-            Message(
-                text,
-                rows(self.button(self.t.pgettext("button", "Continue now"), "resume")),
-            )
-        ]
+        return Message(text, rows(self.button(self.t.pgettext("button", "Continue now"), "resume")))
 
     def ask_delete(self) -> list[Screen]:
         nonce = secrets.token_hex(3)
@@ -435,16 +439,20 @@ class Turn:
             return [region_picker.ask_region(self.t, self.language)]
         return screens
 
-    async def answer(self, event: Typed | ContactShared) -> list[Screen]:
-        """An answer in a flow, first checked for signs of danger now."""
-        draft = self.draft()
+    async def answer(self, event: Typed | ContactShared, *, paused: bool = False) -> list[Screen]:
+        """An answer in a flow, first checked for signs of danger now.
+
+        `paused`: after /cancel, words are read as outside a plan until they carry on.
+        """
+        draft = None if paused else self.draft()
         crisis = self.crisis
         if isinstance(event, Typed):
             found = crisis.signal(event.text, draft)
             if found is not None:
                 return crisis.respond(found, event.text, draft)
         if draft is None:
-            return [self.say(NOT_IN_A_PLAN, way_out=True), self.home()]
+            then = self.paused() if paused else self.home()
+            return [self.say(NOT_IN_A_PLAN, way_out=True), then]
         engine = self.service.engines[draft.flow]
         state = draft.snapshot.state
         if state != REVIEW:

@@ -126,7 +126,7 @@ async def test_someone_not_breathing_with_no_plan_gets_call_now_and_the_steps(
     assert cards(not_yet) == [("Emergency", "000")]
     assert "Have you called 000?" in not_yet[-1].text
     called = await turn(user, "Yes, I've called")
-    assert "Stay with them" in joined(called)
+    assert "Do what the operator tells you" in joined(called)
     assert "Step 1 of 7" in called[-1].text  # back where they were
 
 
@@ -198,6 +198,17 @@ async def test_danger_with_no_flow_and_after_cancel(api: FakeBotApi, bot: Runtim
     await turn(user, "/cancel", text=True)
     cancelled = await turn(user, INTENT, text=True)
     assert_intent_response(cancelled, "911", "988")
+    await turn(user, "I'm safe")
+    await turn(user, "/cancel", text=True)
+    thoughts = await turn(user, THOUGHTS, text=True)  # not filed: the plan is paused
+    assert "Thoughts like these" in joined(thoughts)
+    await turn(user, "I'm safe")
+    await turn(user, "/cancel", text=True)
+    words = await turn(user, "Not sleeping", text=True)
+    assert "In danger now? Call 911 · /sos" in joined(words)
+    back = await turn(user, "Continue now")
+    assert "Step 1 of 7" in back[-1].text
+    assert "Not sleeping" not in back[-1].text
 
 
 async def test_danger_with_the_store_down_still_gets_its_response(

@@ -64,12 +64,16 @@ CALL_NOW = N_("Call {emergency} now.")
 OVERDOSE_LINES = N_("Overdose and poison lines")
 HAVE_YOU_CALLED = N_("Have you called {emergency}?")
 CALL_PLEASE = N_(
-    "Please call {emergency} now. If you can't, ask someone near you to call. Stay with the "
-    "person while you wait."
+    "Please call {emergency} now. If you can't, ask someone near you to call. Don't leave "
+    "anyone alone who has taken too much, yourself included."
+)
+OVERDOSE_SELF = N_(
+    "If it's you who took too much: call now, even if you feel fine, and tell someone near "
+    "you or unlock your door so help can get in."
 )
 CALLED_THANKS = N_(
-    "Thank you. Stay with them if you can, and do what the operator tells you. Help is on "
-    "the way. I'm here."
+    "Thank you. Do what the operator tells you, and don't leave anyone alone who has taken "
+    "too much, yourself included. I'm here."
 )
 FIRST_AID = N_(
     "Press firmly on the wound with a clean cloth, or your hand, and keep pressing. Call "
@@ -219,7 +223,10 @@ class CrisisResponse:
     def overdose(self, nonce: str) -> list[Screen]:
         """Call now, the steps, then the overdose line where there is one; "have you called?"."""
         where, t = self.where, self.t
-        first = Message(f"<b>{self._with_number(CALL_NOW)}</b>\n\n{overdose_card(t, where.place)}")
+        steps = overdose_card(t, where.place)
+        first = Message(
+            f"<b>{self._with_number(CALL_NOW)}</b>\n\n{steps}\n\n{self._text(OVERDOSE_SELF)}"
+        )
         screens: list[Screen] = [first, *self.emergency_card()]
         blocks = drug_line_blocks(
             where.directory, where.region, where.subdivision, ("harm_reduction",), t
