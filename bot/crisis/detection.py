@@ -569,26 +569,51 @@ def _may_match(pattern: Pattern, words: frozenset[str]) -> bool:
     return any(all(not need.isdisjoint(words) for need in phrase) for phrase in pattern.needs)
 
 
+# Most urgent first: what the bot says first if a message signals more than one.
+URGENCY: Final[tuple[CrisisKind, ...]] = (
+    "overdose_now",
+    "injury_now",
+    "intent_now",
+    "self_harm_now",
+    "thoughts",
+)
+_RANK: Final[Mapping[CrisisKind, int]] = {kind: rank for rank, kind in enumerate(URGENCY)}
+
+
+def _signals(key: str, words: frozenset[str], lexicon: Lexicon) -> Iterator[Pattern]:
+    """The patterns of `lexicon` that match the text and are not vetoed, in text order."""
+    candidates = sorted(
+        (
+            (start, end, pattern)
+            for pattern in lexicon.patterns
+            if _may_match(pattern, words)
+            for start, end in _spans(pattern.regex, key, 0, len(key))
+        ),
+        key=lambda candidate: (candidate[0], -candidate[1]),
+    )
+    vetoed: list[tuple[int, int]] = []
+    for start, end, pattern in candidates:
+        # Part of a vetoed match ("я убью себя" in "боюсь, что я убью себя") stays vetoed.
+        if any(low <= start and end <= high for low, high in vetoed):
+            continue
+        if _vetoed(key, start, end, pattern, lexicon):
+            vetoed.append((start, end))
+            continue
+        yield pattern
+
+
 def detect(text: str, language: str) -> CrisisSignal | None:
-    """The first phrase signalling danger now, in the person's language or English, or None."""
+    """The most urgent phrase signalling danger, in the person's language or English, or None.
+
+    Urgency is `URGENCY`; between equally urgent matches, the person's language and then the
+    first in the text win.
+    """
     key, words = _key(text)
+    best: CrisisSignal | None = None
     for lexicon in _lexicons_for(language):
-        candidates = sorted(
-            (
-                (start, end, pattern)
-                for pattern in lexicon.patterns
-                if _may_match(pattern, words)
-                for start, end in _spans(pattern.regex, key, 0, len(key))
-            ),
-            key=lambda candidate: (candidate[0], -candidate[1]),
-        )
-        vetoed: list[tuple[int, int]] = []
-        for start, end, pattern in candidates:
-            # Part of a vetoed match ("я убью себя" in "боюсь, что я убью себя") stays vetoed.
-            if any(low <= start and end <= high for low, high in vetoed):
-                continue
-            if _vetoed(key, start, end, pattern, lexicon):
-                vetoed.append((start, end))
-                continue
-            return CrisisSignal(pattern.kind, f"{lexicon.language}:{pattern.id}")
-    return None
+        for pattern in _signals(key, words, lexicon):
+            if best is None or _RANK[pattern.kind] < _RANK[best.kind]:
+                best = CrisisSignal(pattern.kind, f"{lexicon.language}:{pattern.id}")
+                if _RANK[best.kind] == 0:
+                    return best
+    return best
