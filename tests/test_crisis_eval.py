@@ -127,7 +127,8 @@ def test_scores_and_report_on_a_small_corpus(tmp_path: Path) -> None:
     assert result.false_alarm_rate == 0.0
     lines = report([result]).splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith("en ") and lines[1].startswith("total ")
+    assert lines[0].startswith("en ")
+    assert lines[1].startswith("total ")
     assert "acute recall  66.7%" in lines[0]
     assert "intent_now 1/2" in lines[0]
 
@@ -146,7 +147,8 @@ def test_the_command_prints_every_language_and_a_total(tmp_path: Path) -> None:
     )
     assert finished.returncode == 0, finished.stderr
     lines = finished.stdout.splitlines()
-    assert lines[0].startswith("en ") and "acute recall 100.0%" in lines[0]
+    assert lines[0].startswith("en ")
+    assert "acute recall 100.0%" in lines[0]
     assert lines[-1].startswith("total ")
 
 
