@@ -385,6 +385,12 @@ class Exclusion:
     before: int | None
     after: int | None
     kinds: frozenset[CrisisKind]
+    patterns: frozenset[str] | None  # the ids it may veto; None: any of its kinds
+
+    def applies_to(self, pattern: Pattern) -> bool:
+        return pattern.kind in self.kinds and (
+            self.patterns is None or pattern.id in self.patterns
+        )
 
 
 @dataclass(frozen=True)
@@ -425,6 +431,17 @@ def _kind(value: Any, where: str) -> CrisisKind:
         if value == kind:
             return kind
     raise CrisisDataError(f"{where}: kind must be one of {', '.join(KINDS)}, got {value!r}")
+
+
+def _pattern_ids(
+    body: Mapping[str, Any], patterns: list[Pattern], where: str
+) -> frozenset[str] | None:
+    if "patterns" not in body:
+        return None
+    ids = frozenset(_str_list(body["patterns"], where))
+    if unknown := ids - {pattern.id for pattern in patterns}:
+        raise CrisisDataError(f"{where}: unknown patterns {', '.join(sorted(unknown))}")
+    return ids
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -469,7 +486,7 @@ def load_lexicon(path: Path) -> Lexicon:
     for entry in raw["exclusions"]:
         entry_id, body = _entry_id(entry, seen, f"{path.name} exclusions")
         where = f"{path.name} {entry_id}"
-        if not set(body) <= {"id", "phrases", "before", "after", "kinds"}:
+        if not set(body) <= {"id", "phrases", "before", "after", "kinds", "patterns"}:
             raise CrisisDataError(f"{where}: unknown keys {sorted(set(body) - {'id'})}")
         before = _window(body.get("before"), where)
         after = _window(body.get("after"), where)
@@ -479,7 +496,9 @@ def load_lexicon(path: Path) -> Lexicon:
             _kind(k, where) for k in (_str_list(body["kinds"], where) if "kinds" in body else KINDS)
         )
         regex, _ = compiler.phrases(_str_list(body["phrases"], where), where)
-        exclusions.append(Exclusion(entry_id, regex, before, after, kinds))
+        exclusions.append(
+            Exclusion(entry_id, regex, before, after, kinds, _pattern_ids(body, patterns, where))
+        )
     if unused := compiler.unused_slots():
         raise CrisisDataError(f"{path.name}: unused slots {', '.join(sorted(unused))}")
     return Lexicon(language, tuple(patterns), tuple(exclusions))
@@ -550,7 +569,7 @@ def _vetoed(key: str, start: int, end: int, pattern: Pattern, lexicon: Lexicon) 
         len(key),
     )
     for exclusion in lexicon.exclusions:
-        if pattern.kind not in exclusion.kinds:
+        if not exclusion.applies_to(pattern):
             continue
         for hit_start, hit_end in _spans(exclusion.regex, key, low, high):
             before, after = exclusion.before, exclusion.after
