@@ -388,9 +388,7 @@ class Exclusion:
     patterns: frozenset[str] | None  # the ids it may veto; None: any of its kinds
 
     def applies_to(self, pattern: Pattern) -> bool:
-        return pattern.kind in self.kinds and (
-            self.patterns is None or pattern.id in self.patterns
-        )
+        return pattern.kind in self.kinds and (self.patterns is None or pattern.id in self.patterns)
 
 
 @dataclass(frozen=True)
