@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -153,6 +153,11 @@ def _fold(text: str) -> str:
     return _REPEATED_CHARACTER.sub(
         lambda m: m.group(1) if m.group(1).isalpha() else m.group(), text
     )
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` as phrases are matched: normalised, then folded (see `_fold`)."""
+    return _fold(normalise(text)).split()
 
 
 def _key(text: str) -> tuple[str, frozenset[str]]:
@@ -524,15 +529,20 @@ def available_languages() -> tuple[str, ...]:
     return tuple(sorted(_LEXICONS))
 
 
+def with_fallback(language: str, available: Iterable[str]) -> tuple[str, ...]:
+    """Which of `available` to read for `language`: its own (``pt-br`` and ``pt`` find
+    ``pt_BR``), then English."""
+    names = tuple(available)
+    code = language.strip().replace("-", "_").lower()
+    by_code = {name.lower(): name for name in names}
+    by_base = {name.split("_")[0].lower(): name for name in names}
+    name = by_code.get(code) or by_base.get(code.split("_")[0], FALLBACK_LANGUAGE)
+    return tuple(dict.fromkeys((name, FALLBACK_LANGUAGE)))
+
+
 @lru_cache(maxsize=128)
 def _lexicons_for(language: str) -> tuple[Lexicon, ...]:
-    """The person's language (``pt-br`` and ``pt`` find ``pt_BR``), then English."""
-    code = language.strip().replace("-", "_").lower()
-    by_code = {name.lower(): name for name in _LEXICONS}
-    by_base = {name.split("_")[0].lower(): name for name in _LEXICONS}
-    name = by_code.get(code) or by_base.get(code.split("_")[0], FALLBACK_LANGUAGE)
-    names = dict.fromkeys((name, FALLBACK_LANGUAGE))
-    return tuple(_LEXICONS[n] for n in names)
+    return tuple(_LEXICONS[name] for name in with_fallback(language, _LEXICONS))
 
 
 def _spans(regex: re.Pattern[str], key: str, low: int, high: int) -> Iterator[tuple[int, int]]:
