@@ -442,10 +442,20 @@ class Turn:
             return [region_picker.ask_region(self.t, self.language)]
         return screens
 
+    def _signals_danger(self, text: str, draft: Draft | None) -> bool:
+        """Whether to pause and ask. Suicidal thoughts typed into a list (warning signs)
+        are what that step asks for; they pause the bot anywhere else."""
+        signal = detect(text, self.language)
+        if signal is None or signal.kind != "thoughts" or draft is None:
+            return signal is not None
+        state = draft.snapshot.state
+        engine = self.service.engines[draft.flow]
+        return state == REVIEW or engine.flow.step(state).kind != AnswerKind.LIST
+
     async def answer(self, event: Typed | ContactShared) -> list[Screen]:
         """An answer in a flow, first checked for signs of danger now."""
         draft = self.draft()
-        if isinstance(event, Typed) and detect(event.text, self.language):
+        if isinstance(event, Typed) and self._signals_danger(event.text, draft):
             asked_here = draft.checked_in if draft else None
             where = draft.snapshot.state if draft else None
             if draft is None or asked_here != where:

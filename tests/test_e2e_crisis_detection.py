@@ -60,3 +60,12 @@ async def test_detection_also_works_outside_a_plan(api: FakeBotApi, bot: Runtime
     assert "are you safe right now?" in joined(paused)
     home = await turn(user, "I'm safe, let's carry on")
     assert "What would you like to do?" in home[-1].text
+
+
+async def test_suicidal_thoughts_pause_the_bot_outside_a_list(
+    api: FakeBotApi, bot: Runtime
+) -> None:
+    """In the warning-signs list they are an answer (above); typed anywhere else, the bot asks."""
+    user = api.user(user_id=9005)
+    paused = await turn(user, "i want to die", text=True)
+    assert "are you safe right now?" in joined(paused)
