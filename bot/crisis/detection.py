@@ -1,9 +1,11 @@
-"""Gentle crisis detection: spot free text that signals danger *now*.
+"""Gentle crisis detection: spot free text that signals danger now, or suicidal thoughts.
 
-A match only makes the bot pause and *ask* whether the person is safe right now; it never
-decides that they are in danger. Precision beats recall: warning signs, plan items, the past,
-negations and questions about a topic must not match, and neither may a bare word such as
-"suicide" (a keyword detector once flagged a person with OCD for typing it).
+A match only makes the bot pause and *ask* whether the person is safe right now (for
+thoughts, offer the crisis lines); it never decides that they are in danger. Precision
+matters as much as recall: warning signs, plan items, the past, negations and questions
+about a topic must not match, and neither may a bare word such as "suicide" (a keyword
+detector once flagged a person with OCD for typing it). `bot.crisis.evaluation` measures
+both on a corpus.
 
 The phrase lists live in ``bot/data/crisis_phrases/<language>.yaml``; the header of each file
 documents the phrase syntax and the exclusion rules. They are loaded and compiled once, at
