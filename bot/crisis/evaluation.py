@@ -135,22 +135,40 @@ def total(scores: Iterable[Score]) -> Score:
 
 
 def _percent(part: float) -> str:
-    return f"{100 * part:5.1f}%"
+    return f"{100 * part:.1f}%"
 
 
-def format_score(result: Score) -> str:
-    per_label = ", ".join(
-        f"{label} {result.hits[label]}/{result.messages[label]}"
-        for label in LABELS
-        if result.messages[label]
-    )
-    return (
-        f"{result.language:<6} {result.total:4d} messages  acute recall "
-        f"{_percent(result.acute_recall)}  thoughts recall {_percent(result.thoughts_recall)}  "
-        f"false alarms {_percent(result.false_alarm_rate)}  ({per_label})"
-    )
+COLUMNS: Final = (
+    "language",
+    "messages",
+    "acute recall",
+    "thoughts recall",
+    "false alarms",
+    *KINDS,
+    "none flagged",
+)
+
+
+def _row(result: Score) -> list[str]:
+    return [
+        result.language,
+        str(result.total),
+        _percent(result.acute_recall),
+        _percent(result.thoughts_recall),
+        _percent(result.false_alarm_rate),
+        *(f"{result.hits[label]}/{result.messages[label]}" for label in LABELS),
+    ]
 
 
 def report(scores: list[Score]) -> str:
-    """A line per language and a total line (for ``none``, hits are false alarms)."""
-    return "\n".join(format_score(s) for s in [*scores, total(scores)])
+    """A table: a row per language and a total row. Per label, hits/messages (recalled; for
+    ``none``, false alarms)."""
+    lines = [list(COLUMNS), *(_row(s) for s in [*scores, total(scores)])]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(COLUMNS))]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(width) if index == 0 else cell.rjust(width)
+            for index, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ).rstrip()
+        for line in lines
+    )
