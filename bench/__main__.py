@@ -160,6 +160,8 @@ async def run(plan: Plan) -> dict[str, Any]:
         out(report.format_ratios(found))
         out()
     out(report.format_details(results))
+    crisis_text, crisis_figures = report.crisis_eval()
+    out(crisis_text)
     out()
     out(report.METHOD)
     if profile_text:
@@ -174,6 +176,7 @@ async def run(plan: Plan) -> dict[str, Any]:
         "all_runs": [r.to_json() for r in every_run],
         "ratios": [r.to_json() for r in found],
         "profile": profile_json,
+        "crisis_eval": crisis_figures,
     }
 
 

@@ -380,3 +380,25 @@ def format_profile(
 def out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
+
+
+CRISIS_CORPUS = ROOT / "tests" / "data" / "crisis_eval"
+
+
+def crisis_eval() -> tuple[str, list[dict[str, Any]]]:
+    """Crisis detection on the evaluation corpus: the `python -m bot crisis-eval` figures."""
+    from bot.crisis.evaluation import evaluate, report, total
+
+    scores = evaluate(CRISIS_CORPUS)
+    figures = [
+        {
+            "language": s.language,
+            "messages": s.total,
+            "acute_recall": s.acute_recall,
+            "thoughts_recall": s.thoughts_recall,
+            "false_alarm_rate": s.false_alarm_rate,
+        }
+        for s in [*scores, total(scores)]
+    ]
+    text = "Crisis detection on tests/data/crisis_eval (python -m bot crisis-eval):\n"
+    return text + report(scores), figures

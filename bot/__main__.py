@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     stats.add_argument("--org")
     stats.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD")
     stats.add_argument("--csv", action="store_true")
+    crisis_eval = commands.add_parser("crisis-eval", help="crisis detection against a corpus")
+    crisis_eval.add_argument("--dir", type=Path, default=Path("tests/data/crisis_eval"))
     args = parser.parse_args(argv)
 
     if args.command == "init":
@@ -55,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         today = date.today()
         stale = load_directory().stale_lines(args.months, today)
         print(format_stale_report(stale, older_than_months=args.months, today=today))
+        return 0
+    if args.command == "crisis-eval":
+        from bot.crisis.evaluation import evaluate, report
+
+        print(report(evaluate(args.dir)))
         return 0
 
     settings = Settings()

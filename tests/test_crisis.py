@@ -1,8 +1,10 @@
-"""Gentle crisis detection: bot/crisis.py and the phrase files in bot/data/crisis_phrases/.
+"""Gentle crisis detection: bot/crisis/detection.py and bot/data/crisis_phrases/.
 
 The tables are the specification a clinician can read: what must make the bot pause and ask
-whether the person is safe right now, and what must not (warning signs and plan items,
-the past, negations, questions about a topic, a bare word such as "suicide").
+whether the person is safe right now, or offer the crisis lines for suicidal thoughts, and
+what must not (warning signs and plan items, the past, negations, questions about a topic,
+hyperbole, a bare word such as "suicide"). Recall and false alarms are measured on a larger
+corpus in test_crisis_eval.py.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import yaml
 
 from bot.crisis.detection import (
     DATA_DIR,
+    KINDS,
     REQUIRED_KINDS,
+    URGENCY,
     CrisisDataError,
     CrisisKind,
     CrisisSignal,
@@ -29,6 +33,8 @@ LANGUAGES = ("de", "en", "es", "fr", "pt_BR", "ru", "uk")
 INTENT: CrisisKind = "intent_now"
 SELF_HARM: CrisisKind = "self_harm_now"
 OVERDOSE: CrisisKind = "overdose_now"
+INJURY: CrisisKind = "injury_now"
+THOUGHTS: CrisisKind = "thoughts"
 
 # (language the person has set, what they typed, the kind of danger it must signal)
 MATCHES: list[tuple[str, str, CrisisKind]] = [
@@ -46,7 +52,7 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("en", "I'm about to cut myself", SELF_HARM),
     ("en", "i need to cut rn", SELF_HARM),
     ("en", "im cutting myself right now", SELF_HARM),
-    ("en", "i cut too deep and i cant stop the bleeding", SELF_HARM),
+    ("en", "i cut too deep and i cant stop the bleeding", INJURY),
     ("en", "I just took too many pills", OVERDOSE),
     ("en", "i took a whole bottle of tylenol", OVERDOSE),
     ("en", "i think im overdosing", OVERDOSE),
@@ -57,6 +63,49 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("en", "i literally just took 50 pills", OVERDOSE),
     ("en", "he just took too many pills", OVERDOSE),
     ("en", "he's not breathing, what do I do?", OVERDOSE),
+    ("en", "goodbye world", INTENT),
+    ("en", "this is my goodbye letter", INTENT),
+    ("en", "this is the last time youll hear from me", INTENT),
+    ("en", "tonight i end it", INTENT),
+    ("en", "im gonna end it all tomorrow", INTENT),
+    ("en", "i'm gonna jump off the roof", INTENT),
+    ("en", "i wont be alive tomorrow", INTENT),
+    ("en", "im going to kill myself tonight, im at the bridge", INTENT),
+    ("en", "im gonna cut myself", SELF_HARM),
+    ("en", "urge to cut is so bad rn", SELF_HARM),
+    ("en", "about to relapse and cut", SELF_HARM),
+    ("en", "i cant stop bleeding", INJURY),
+    ("en", "i cut myself really deep", INJURY),
+    ("en", "i just cut and its deep", INJURY),
+    ("en", "i just swallowed a bunch of pills", OVERDOSE),
+    ("en", "took 25 of my sleeping pills", OVERDOSE),
+    ("en", "he's not responding and his lips are purple", OVERDOSE),
+    ("en", "i want to die. right now i am at home", THOUGHTS),  # no time word for the wish
+    ("en", "i dont think i can keep going anymore", THOUGHTS),
+    ("en", "i just dont want to live anymore", THOUGHTS),
+    ("en", "i keep wishing i was dead", THOUGHTS),
+    ("en", "i'm thinking of ending it all", THOUGHTS),
+    ("en", "i have thoughts of suicide", THOUGHTS),
+    ("en", "i hate myself and want to die", THOUGHTS),
+    ("en", "i feel like killing myself", THOUGHTS),
+    ("en", "i just want to not exist", THOUGHTS),
+    ("en", "id be better off dead", THOUGHTS),
+    ("en", "the world would be better without me", THOUGHTS),
+    ("en", "sometimes i wish i wasnt alive", THOUGHTS),
+    ("en", "I have been having thoughts of ending my life", THOUGHTS),
+    ("en", "I don't want to go on living", THOUGHTS),
+    ("en", "i dont want to be here anymore", THOUGHTS),
+    ("en", "I have a plan to end my life", INTENT),
+    ("en", "suicidal again tonight", INTENT),
+    ("en", "I have taken all of my husband's heart tablets", OVERDOSE),
+    ("en", "I've swallowed 40 paracetamol", OVERDOSE),
+    ("en", "my daughter overdosed, she's breathing but won't respond", OVERDOSE),
+    ("en", "i'm bleeding and it won't stop", INJURY),
+    # The most urgent kind wins, wherever it is in the message
+    ("en", "i want to die. i took 30 pills", OVERDOSE),
+    ("en", "im going to kill myself, i just took too many pills", OVERDOSE),
+    ("en", "i want to die and i cant stop the bleeding", INJURY),
+    ("en", "im cutting rn and im going to kill myself tonight", INTENT),
     # Spanish
     ("es", "me voy a matar", INTENT),
     ("es", "Me voy a matar esta noche 😢", INTENT),
@@ -212,7 +261,44 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("en", "i took 10 pills today"),  # "#" means 20 or more
     ("en", "What should I do if someone is not breathing?"),
     ("en", "My plan: if I want to die tonight, I will call 988"),
-    ("en", "i want to die. right now i am at home"),  # two sentences
+    ("en", "i want to die of cringe"),
+    ("en", "ugh this traffic makes me want to die"),
+    ("en", "do you ever want to die?"),
+    ("en", "they said i should kill myself"),
+    ("en", "my friend said she wants to die, how do i help her"),
+    ("en", "i used to think about dying a lot"),
+    ("en", "im tired of living with roommates"),
+    ("en", "i dont want to wake up early tomorrow lol"),
+    ("en", "whats the point of homework"),
+    ("en", "i wish i was dead asleep rn lol"),
+    ("en", "gonna kms if this printer jams again"),
+    ("en", "im gonna jump in the shower brb"),
+    ("en", "about to jump on a call"),
+    ("en", "im about to cut the cake!!"),
+    ("en", "about to cut my hair"),
+    ("en", "cutting back on sugar rn"),
+    ("en", "took all my meds this morning like a good girl"),
+    ("en", "it took everything i had not to cry"),
+    ("en", "i took too much time on that essay"),
+    ("en", "i have the pills ready for the trip"),
+    ("en", "bye everyone see you tomorrow"),
+    ("en", "goodbye everyone, have a great weekend"),
+    ("en", "my last message got deleted"),
+    ("en", "final message of the semester: thanks everyone"),
+    ("en", "i wont be here tomorrow, im at my dads"),
+    ("en", "my dad wont wake up from his nap lol"),
+    ("en", "my roommate won't wake up for his 8am again"),
+    ("en", "my brother is not breathing through his nose he has a cold"),
+    ("en", "we're ending it tonight at the bar, last round"),
+    ("en", "the bleeding stopped"),
+    ("en", "i took too much last time, so start low"),  # a harm reduction plan
+    ("en", "my friend overdosed last year and survived"),
+    ("en", "I have a plan for the weekend"),
+    ("en", "my son took a handful of candy"),
+    ("en", "i'm going to hang out with friends"),
+    ("en", "it took too much effort"),
+    ("en", "my friend's brother died by suicide last year"),
+    ("en", "im about to die of boredom in this meeting"),
     # Spanish
     ("es", "suicidio"),
     ("es", "¿Qué es una sobredosis?"),
@@ -354,6 +440,16 @@ def test_available_languages() -> None:
     assert available_languages() == LANGUAGES
 
 
+def test_urgency_orders_every_kind() -> None:
+    assert sorted(URGENCY) == sorted(KINDS)
+    assert URGENCY[0] == OVERDOSE
+    assert URGENCY[-1] == THOUGHTS
+
+
+def test_english_has_patterns_of_every_kind() -> None:
+    assert {pattern.kind for pattern in load_lexicon(DATA_DIR / "en.yaml").patterns} == set(KINDS)
+
+
 def test_the_signal_names_the_pattern_and_holds_no_text() -> None:
     signal = detect("I'm going to kill myself tonight", "es")
     assert signal == CrisisSignal(INTENT, "en:going_to_kill_myself")
@@ -474,6 +570,14 @@ def test_phrase_file_documents_its_rules(path: Path) -> None:
             "patterns:\n- {id: a, kind: intent_now, phrases: [no]}\n",
             "non-empty list of strings",
             id="unquoted-no",
+        ),
+        pytest.param(
+            "patterns:\n- {id: a, kind: intent_now, phrases: [x]}\n"
+            "- {id: b, kind: self_harm_now, phrases: [y]}\n"
+            "- {id: c, kind: overdose_now, phrases: [z]}\n"
+            "exclusions:\n- {id: d, after: 0, patterns: [e], phrases: [w]}\n",
+            "unknown patterns e",
+            id="exclusion-for-an-unknown-pattern",
         ),
     ],
 )

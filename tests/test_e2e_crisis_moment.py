@@ -187,7 +187,7 @@ async def test_danger_after_saving_and_at_the_review(api: FakeBotApi, bot: Runti
     await turn(user, "/myplan", text=True)
     await turn(user, "✎ My safety plan")
     at_review = await turn(user, INTENT, text=True)
-    assert_intent_response(at_review, "999", "116 123")
+    assert_intent_response(at_review, "999", "111")
 
 
 async def test_danger_with_no_flow_and_after_cancel(api: FakeBotApi, bot: Runtime) -> None:

@@ -1,9 +1,11 @@
-"""Gentle crisis detection: spot free text that signals danger *now*.
+"""Gentle crisis detection: spot free text that signals danger now, or suicidal thoughts.
 
-A match only makes the bot pause and *ask* whether the person is safe right now; it never
-decides that they are in danger. Precision beats recall: warning signs, plan items, the past,
-negations and questions about a topic must not match, and neither may a bare word such as
-"suicide" (a keyword detector once flagged a person with OCD for typing it).
+A match only makes the bot pause and *ask* whether the person is safe right now (for
+thoughts, offer the crisis lines); it never decides that they are in danger. Precision
+matters as much as recall: warning signs, plan items, the past, negations and questions
+about a topic must not match, and neither may a bare word such as "suicide" (a keyword
+detector once flagged a person with OCD for typing it). `bot.crisis.evaluation` measures
+both on a corpus.
 
 The phrase lists live in ``bot/data/crisis_phrases/<language>.yaml``; the header of each file
 documents the phrase syntax and the exclusion rules. They are loaded and compiled once, at
@@ -18,7 +20,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -153,6 +155,11 @@ def _fold(text: str) -> str:
     return _REPEATED_CHARACTER.sub(
         lambda m: m.group(1) if m.group(1).isalpha() else m.group(), text
     )
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` as phrases are matched: normalised, then folded (see `_fold`)."""
+    return _fold(normalise(text)).split()
 
 
 def _key(text: str) -> tuple[str, frozenset[str]]:
@@ -385,6 +392,10 @@ class Exclusion:
     before: int | None
     after: int | None
     kinds: frozenset[CrisisKind]
+    patterns: frozenset[str] | None  # the ids it may veto; None: any of its kinds
+
+    def applies_to(self, pattern: Pattern) -> bool:
+        return pattern.kind in self.kinds and (self.patterns is None or pattern.id in self.patterns)
 
 
 @dataclass(frozen=True)
@@ -425,6 +436,17 @@ def _kind(value: Any, where: str) -> CrisisKind:
         if value == kind:
             return kind
     raise CrisisDataError(f"{where}: kind must be one of {', '.join(KINDS)}, got {value!r}")
+
+
+def _pattern_ids(
+    body: Mapping[str, Any], patterns: list[Pattern], where: str
+) -> frozenset[str] | None:
+    if "patterns" not in body:
+        return None
+    ids = frozenset(_str_list(body["patterns"], where))
+    if unknown := ids - {pattern.id for pattern in patterns}:
+        raise CrisisDataError(f"{where}: unknown patterns {', '.join(sorted(unknown))}")
+    return ids
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -469,7 +491,7 @@ def load_lexicon(path: Path) -> Lexicon:
     for entry in raw["exclusions"]:
         entry_id, body = _entry_id(entry, seen, f"{path.name} exclusions")
         where = f"{path.name} {entry_id}"
-        if not set(body) <= {"id", "phrases", "before", "after", "kinds"}:
+        if not set(body) <= {"id", "phrases", "before", "after", "kinds", "patterns"}:
             raise CrisisDataError(f"{where}: unknown keys {sorted(set(body) - {'id'})}")
         before = _window(body.get("before"), where)
         after = _window(body.get("after"), where)
@@ -479,7 +501,9 @@ def load_lexicon(path: Path) -> Lexicon:
             _kind(k, where) for k in (_str_list(body["kinds"], where) if "kinds" in body else KINDS)
         )
         regex, _ = compiler.phrases(_str_list(body["phrases"], where), where)
-        exclusions.append(Exclusion(entry_id, regex, before, after, kinds))
+        exclusions.append(
+            Exclusion(entry_id, regex, before, after, kinds, _pattern_ids(body, patterns, where))
+        )
     if unused := compiler.unused_slots():
         raise CrisisDataError(f"{path.name}: unused slots {', '.join(sorted(unused))}")
     return Lexicon(language, tuple(patterns), tuple(exclusions))
@@ -507,15 +531,20 @@ def available_languages() -> tuple[str, ...]:
     return tuple(sorted(_LEXICONS))
 
 
+def with_fallback(language: str, available: Iterable[str]) -> tuple[str, ...]:
+    """Which of `available` to read for `language`: its own (``pt-br`` and ``pt`` find
+    ``pt_BR``), then English."""
+    names = tuple(available)
+    code = language.strip().replace("-", "_").lower()
+    by_code = {name.lower(): name for name in names}
+    by_base = {name.split("_")[0].lower(): name for name in names}
+    name = by_code.get(code) or by_base.get(code.split("_")[0], FALLBACK_LANGUAGE)
+    return tuple(dict.fromkeys((name, FALLBACK_LANGUAGE)))
+
+
 @lru_cache(maxsize=128)
 def _lexicons_for(language: str) -> tuple[Lexicon, ...]:
-    """The person's language (``pt-br`` and ``pt`` find ``pt_BR``), then English."""
-    code = language.strip().replace("-", "_").lower()
-    by_code = {name.lower(): name for name in _LEXICONS}
-    by_base = {name.split("_")[0].lower(): name for name in _LEXICONS}
-    name = by_code.get(code) or by_base.get(code.split("_")[0], FALLBACK_LANGUAGE)
-    names = dict.fromkeys((name, FALLBACK_LANGUAGE))
-    return tuple(_LEXICONS[n] for n in names)
+    return tuple(_LEXICONS[name] for name in with_fallback(language, _LEXICONS))
 
 
 def _spans(regex: re.Pattern[str], key: str, low: int, high: int) -> Iterator[tuple[int, int]]:
@@ -550,7 +579,7 @@ def _vetoed(key: str, start: int, end: int, pattern: Pattern, lexicon: Lexicon) 
         len(key),
     )
     for exclusion in lexicon.exclusions:
-        if pattern.kind not in exclusion.kinds:
+        if not exclusion.applies_to(pattern):
             continue
         for hit_start, hit_end in _spans(exclusion.regex, key, low, high):
             before, after = exclusion.before, exclusion.after
@@ -569,26 +598,51 @@ def _may_match(pattern: Pattern, words: frozenset[str]) -> bool:
     return any(all(not need.isdisjoint(words) for need in phrase) for phrase in pattern.needs)
 
 
+# Most urgent first: what the bot says first if a message signals more than one.
+URGENCY: Final[tuple[CrisisKind, ...]] = (
+    "overdose_now",
+    "injury_now",
+    "intent_now",
+    "self_harm_now",
+    "thoughts",
+)
+_RANK: Final[Mapping[CrisisKind, int]] = {kind: rank for rank, kind in enumerate(URGENCY)}
+
+
+def _signals(key: str, words: frozenset[str], lexicon: Lexicon) -> Iterator[Pattern]:
+    """The patterns of `lexicon` that match the text and are not vetoed, in text order."""
+    candidates = sorted(
+        (
+            (start, end, pattern)
+            for pattern in lexicon.patterns
+            if _may_match(pattern, words)
+            for start, end in _spans(pattern.regex, key, 0, len(key))
+        ),
+        key=lambda candidate: (candidate[0], -candidate[1]),
+    )
+    vetoed: list[tuple[int, int]] = []
+    for start, end, pattern in candidates:
+        # Part of a vetoed match ("я убью себя" in "боюсь, что я убью себя") stays vetoed.
+        if any(low <= start and end <= high for low, high in vetoed):
+            continue
+        if _vetoed(key, start, end, pattern, lexicon):
+            vetoed.append((start, end))
+            continue
+        yield pattern
+
+
 def detect(text: str, language: str) -> CrisisSignal | None:
-    """The first phrase signalling danger now, in the person's language or English, or None."""
+    """The most urgent phrase signalling danger, in the person's language or English, or None.
+
+    Urgency is `URGENCY`; between equally urgent matches, the person's language and then the
+    first in the text win.
+    """
     key, words = _key(text)
+    best: CrisisSignal | None = None
     for lexicon in _lexicons_for(language):
-        candidates = sorted(
-            (
-                (start, end, pattern)
-                for pattern in lexicon.patterns
-                if _may_match(pattern, words)
-                for start, end in _spans(pattern.regex, key, 0, len(key))
-            ),
-            key=lambda candidate: (candidate[0], -candidate[1]),
-        )
-        vetoed: list[tuple[int, int]] = []
-        for start, end, pattern in candidates:
-            # Part of a vetoed match ("я убью себя" in "боюсь, что я убью себя") stays vetoed.
-            if any(low <= start and end <= high for low, high in vetoed):
-                continue
-            if _vetoed(key, start, end, pattern, lexicon):
-                vetoed.append((start, end))
-                continue
-            return CrisisSignal(pattern.kind, f"{lexicon.language}:{pattern.id}")
-    return None
+        for pattern in _signals(key, words, lexicon):
+            if best is None or _RANK[pattern.kind] < _RANK[best.kind]:
+                best = CrisisSignal(pattern.kind, f"{lexicon.language}:{pattern.id}")
+                if _RANK[best.kind] == 0:
+                    return best
+    return best
