@@ -9,22 +9,35 @@ from __future__ import annotations
 
 import html
 import logging
+import secrets
 from collections import OrderedDict
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import region_picker
-from bot.crisis_lines import crisis_lines
+from bot.crisis.detection import detect
+from bot.crisis.response import (
+    CALLED,
+    CALLED_NOT_YET,
+    RESPONSE_OF,
+    SAFE,
+    SAFE_OK,
+    CrisisResponse,
+    FromPlan,
+    Whereabouts,
+)
+from bot.crisis_lines import crisis_lines, place_for
 from bot.events import Command, Event, Press, Reply, Who
 from bot.helplines import Directory
 from bot.i18n import Catalogs
-from bot.screens import Message, Screen
+from bot.screens import Button, Message, Screen
 from bot.store import Record, Store
-from bot.tokens import ActionButton, parse
+from bot.tokens import ActionButton, action_token, parse
 from bot.turn import Turn
 from bot.wording import CANT_LOAD, CANT_SAVE
 from flows.engine import (
     Engine,
+    Typed,
 )
 
 log = logging.getLogger(__name__)
@@ -54,7 +67,7 @@ class Conversations:
                 screens = await turn.run(event)
         except (SQLAlchemyError, OSError) as error:
             log.error("storage unavailable: %s", type(error).__name__)
-            return Reply(self._storage_down(who, event))
+            return Reply(self._storage_down(who, event), urgent=True)
         self._remember(who.key, record)
         return Reply(screens, in_place=turn.fresh_press and len(screens) == 1)
 
@@ -68,6 +81,30 @@ class Conversations:
         while len(self._recent) > 10_000:
             self._recent.popitem(last=False)
 
+    def _crisis_without_storage(
+        self, event: Event, region: str | None, subdivision: str | None, language: str
+    ) -> list[Screen] | None:
+        """A danger signal, or an answer to a safety question, still gets its response."""
+        t = self.catalogs.translator(language)
+        place = place_for(self.directory, region, subdivision, t)
+        response = CrisisResponse(
+            Whereabouts(self.directory, region, subdivision, language, place), t
+        )
+        nonce = secrets.token_hex(3)
+        if isinstance(event, Typed):
+            found = detect(event.text, language)
+            return response.to_signal(RESPONSE_OF[found.kind], nonce) if found else None
+        tapped = parse(event.token) if isinstance(event, Press) else None
+        if not isinstance(tapped, ActionButton) or tapped.name not in (SAFE, CALLED):
+            return None
+        choice = tapped.arg.partition(":")[2]
+        if tapped.name == CALLED:
+            return response.call_please(nonce) if choice == CALLED_NOT_YET else response.lines()
+        if choice == SAFE_OK:
+            return None
+        sos = Button(t.pgettext("button", "Crisis lines"), action_token("sos"))
+        return response.not_safe(FromPlan(), [sos])
+
     def _storage_down(self, who: Who, event: Event) -> list[Screen]:
         """Without the database: crisis lines from what we remember, or a one-tap region choice.
 
@@ -76,6 +113,9 @@ class Conversations:
         region, subdivision, language = self._recent.get(who.key, (None, None, None))
         language = self.catalogs.negotiate(language, who.language_hint)
         t = self.catalogs.translator(language)
+        crisis = self._crisis_without_storage(event, region, subdivision, language)
+        if crisis is not None:
+            return crisis
         tapped = parse(event.token) if isinstance(event, Press) else None
         if isinstance(tapped, ActionButton) and tapped.name == region_picker.REGION:
             region, subdivision = tapped.arg, None

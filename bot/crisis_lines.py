@@ -11,6 +11,7 @@ import html
 
 from bot.helplines import Directory, Line, RegionLines, format_dialable, region_display_name
 from bot.i18n import Translator
+from bot.render import Place
 from bot.screens import ContactCard, Message, Screen
 
 
@@ -152,3 +153,25 @@ def main_crisis_line(
     if main is None:
         return t.gettext("Find a crisis line where you are: {url}").format(url=directory.finder_url)
     return f"<b>{html.escape(main.name)}</b>: {_ways(main, t)}"
+
+
+def place_for(
+    directory: Directory,
+    region: str | None,
+    subdivision: str | None,
+    t: Translator,
+    services: tuple[str, ...] = (),
+) -> Place:
+    """What rendering needs to know about where the person is: numbers to dial, lines."""
+    known = directory.lines_for(region, subdivision) if region else None
+    numbers = [e.number for e in known.emergency if not e.non_emergency] if known else []
+    emergency = (
+        format_dialable(numbers[0], region) if numbers else t.gettext("your local emergency number")
+    )
+    return Place(
+        dial=lambda raw: format_dialable(raw, region),
+        emergency=emergency,
+        helplines=lambda kinds: drug_line_blocks(directory, region, subdivision, kinds, t),
+        services=services,
+        crisis_line=main_crisis_line(directory, region, subdivision, t),
+    )

@@ -11,10 +11,10 @@ from babel import Locale
 from bot import region_picker
 from bot.crisis.response import CALLED, SAFE
 from bot.crisis.safety_answer import reads_as_safe
-from bot.crisis_lines import crisis_lines, drug_line_blocks, main_crisis_line
+from bot.crisis_lines import crisis_lines, place_for
 from bot.crisis_moment import KEEP, CrisisMoment
 from bot.events import Command, Event, Press, Unsupported, Who
-from bot.helplines import format_dialable, region_display_name
+from bot.helplines import region_display_name
 from bot.i18n import Translator
 from bot.outreach import Organisation, OutreachLink, offer_label, organisation
 from bot.regions import match_country, subdivision_hint, subdivisions_that_matter
@@ -613,22 +613,13 @@ class Turn:
 
     @property
     def place(self) -> Place:
-        region, subdivision = self.person.region, self.person.subdivision
-        directory = self.service.directory
-        known = directory.lines_for(region, subdivision) if region else None
-        numbers = [e.number for e in known.emergency if not e.non_emergency] if known else []
-        emergency = (
-            format_dialable(numbers[0], region)
-            if numbers
-            else self.t.gettext("your local emergency number")
-        )
         org = self.organisation
-        return Place(
-            dial=lambda raw: format_dialable(raw, region),
-            emergency=emergency,
-            helplines=lambda kinds: drug_line_blocks(directory, region, subdivision, kinds, self.t),
-            services=tuple(s.name for s in org.services) if org else (),
-            crisis_line=main_crisis_line(directory, region, subdivision, self.t),
+        return place_for(
+            self.service.directory,
+            self.person.region,
+            self.person.subdivision,
+            self.t,
+            tuple(s.name for s in org.services) if org else (),
         )
 
     def carry_on(self) -> list[Screen]:

@@ -340,3 +340,69 @@ async def test_past_warning_signs_are_not_treated_as_an_emergency(
         reply = await turn(user, words, text=True)
         assert ARE_YOU_SAFE not in joined(reply)
         assert words in reply[-1].text
+
+
+# --- every kind of danger, at every kind of place ----------------------------------------
+
+FIRST_WORDS = {
+    "intent": (INTENT, "If you are in danger now, call {em}"),
+    "overdose": (PILLS, "Call {em} now."),
+    "injury": (INJURY, "Press firmly on the wound"),
+    "thoughts": ("honestly whats the point of living anymore", "Thank you for telling me."),
+}
+LAST_WORDS = {
+    "intent": ARE_YOU_SAFE,
+    "overdose": "Have you called {em}?",
+    "injury": ARE_YOU_SAFE,
+    "thoughts": "Are you safe right now?",
+}
+
+
+async def go_to(place: str, user: ScriptedUser) -> str:
+    """Takes the person to a place in the bot; returns the emergency number shown there."""
+    if place == "after saving":
+        await build_whole_plan(user)
+        return "999"
+    if place == "review":
+        await build_whole_plan(user)
+        await turn(user, "/myplan", text=True)
+        await turn(user, "✎ My safety plan")
+        return "999"
+    await turn(user, "/region", text=True)
+    await turn(user, "United States")
+    if place in ("list step", "store down"):
+        await turn(user, "/start", text=True)
+        await turn(user, "Continue")
+        await turn(user, "Yes, I'm safe right now")
+        await turn(user, "A safety plan")
+    elif place == "choice step":
+        await turn(user, "/start", text=True)
+        await turn(user, "Continue")
+        await turn(user, "Yes, I'm safe right now")
+    return "911"
+
+
+PLACES = ["list step", "choice step", "no flow", "after saving", "review", "store down"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "place"),
+    # Thoughts in a list step stay an answer, with a pointer to /sos: tested above.
+    [(k, p) for k in FIRST_WORDS for p in PLACES if (k, p) != ("thoughts", "list step")],
+)
+async def test_each_kind_of_danger_gets_its_response_everywhere_twice(
+    api: FakeBotApi, bot: Runtime, kind: str, place: str
+) -> None:
+    user = api.user(user_id=10_000 + 10 * list(FIRST_WORDS).index(kind) + len(place))
+    emergency = await go_to(place, user)
+    words, first = FIRST_WORDS[kind]
+    for _ in range(2):  # twice in a row, no button pressed in between
+        if place == "store down":
+            async with database_down(bot):
+                shown = await turn(user, words, text=True)
+        else:
+            shown = await turn(user, words, text=True)
+        assert shown[0].text.startswith(first.format(em=emergency)), shown[0].text
+        assert LAST_WORDS[kind].format(em=emergency) in shown[-1].text
+        if kind != "thoughts":
+            assert cards(shown)[0] == ("Emergency", emergency)
