@@ -52,6 +52,11 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("es", "todos estarian mejor sin mi", THOUGHTS),
     ("es", "ojala no despertar mañana", THOUGHTS),
     ("es", "estoy pensando en suicidarme", THOUGHTS),
+    ("es", "me voy a aventar del segundo piso", INTENT),
+    ("es", "estoy parada en el borde del puente", INTENT),
+    ("es", "me estoy rasguñando hasta sangrar", SELF_HARM),
+    ("es", "me tome veneno", OVERDOSE),
+    ("es", "nadie me extrañaria si me muero", THOUGHTS),
     # Brazilian Portuguese: shorthand (vc, hj, agr, mt), a dropped final r
     ("pt_BR", "vo me mata essa noite", INTENT),
     ("pt_BR", "vou pular da ponte", INTENT),
@@ -76,6 +81,11 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("pt_BR", "queria dormir e nao acordar mais", THOUGHTS),
     ("pt_BR", "to pensando em me matar", THOUGHTS),
     ("pt_BR", "todo mundo ia ficar melhor sem mim", THOUGHTS),
+    ("pt_BR", "vou me jogar do 10 andar", INTENT),
+    ("pt_BR", "to parada na beira da ponte", INTENT),
+    ("pt_BR", "to me arranhando ate sangrar", SELF_HARM),
+    ("pt_BR", "tomei veneno de rato", OVERDOSE),
+    ("pt_BR", "nao vejo sentido em nada", THOUGHTS),
     # French: France, Quebec, Belgium; jvais, chuis, m'as, à soir, tantôt
     ("fr", "jvé me tuer", INTENT),
     ("fr", "m'as me tuer à soir", INTENT),
@@ -103,6 +113,11 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("fr", "j'ai pus envie de vivre", THOUGHTS),
     ("fr", "tout le monde serait mieux sans moi", THOUGHTS),
     ("fr", "j'ai des idées noires", THOUGHTS),
+    ("fr", "je vais me jeter du 10e étage", INTENT),
+    ("fr", "je suis au bord du pont", INTENT),
+    ("fr", "je me griffe jusqu'au sang", SELF_HARM),
+    ("fr", "j'ai bu de la javel", OVERDOSE),
+    ("fr", "plus rien n'a de sens", THOUGHTS),
 ]
 
 # (language, what the person typed): must NOT match. Hyperbole, song titles, questions,
@@ -126,6 +141,10 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("es", "no tiene sentido seguir discutiendo"),
     ("es", "este es mi ultimo mensaje del dia, buenas noches"),
     ("es", "adios a todos, me salgo del grupo"),
+    ("es", "mi jefe ya me mato con tanto trabajo"),
+    ("es", "hoy es mi ultimo dia de trabajo"),
+    ("es", "el cielo se puso morado"),
+    ("es", "no quiero vivir sin ti"),
     ("pt_BR", "to morrendo de fome"),
     ("pt_BR", "vou morrer de vergonha"),
     ("pt_BR", "a musica se chama quero morrer"),
@@ -144,6 +163,9 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("pt_BR", "nao quero mais estar aqui nessa festa kkk"),
     ("pt_BR", "adeus gente, vou dormir"),
     ("pt_BR", "ja tomei o remedio da pressao"),
+    ("pt_BR", "amanha nao vou estar aqui, vou viajar"),
+    ("pt_BR", "o ceu ficou roxo"),
+    ("pt_BR", "preciso de pontos pra passar de ano"),
     ("fr", "je vais mourir de honte mdr"),
     ("fr", "la chanson s'appelle je veux mourir"),
     ("fr", "qu'est-ce qu'il faut faire si quelqu'un fait une overdose ?"),
@@ -164,6 +186,9 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("fr", "je saigne du nez"),
     ("fr", "adieu tout le monde, je vais dormir"),
     ("fr", "c'est décidé je pars en vacances"),
+    ("fr", "je me tue à te le répéter"),
+    ("fr", "c'est mon dernier jour au boulot"),
+    ("fr", "ça sert à rien de continuer à réviser"),
 ]
 
 
