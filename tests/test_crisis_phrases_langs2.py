@@ -482,6 +482,9 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("de", "hab gestern g genommen, war gut"),
     ("de", "ich ritze mich seit 2 jahren nicht mehr"),
     ("de", "meine nase blutet"),
+    ("de", "er lebt wohl noch bei seinen eltern"),
+    ("de", "die lebt wohl in berlin"),
+    ("de", "meine letzte nachricht an dich war blöd sorry"),
     # Ukrainian
     ("uk", "я не хочу померти"),
     ("uk", "не хочу жити з батьками"),
@@ -521,6 +524,7 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("uk", "я вбила вечір на серіал"),
     ("uk", "у мене передоз кофеїну лол"),
     ("uk", "син не прокидається в садок"),
+    ("uk", "відповідай на моє останнє повідомлення"),
     # Russian
     ("ru", "я не хочу умереть"),
     ("ru", "не хочу жить с родителями"),
@@ -574,6 +578,7 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("ru", "съела всю пачку чипсов"),
     ("ru", "он синий опять, напился"),
     ("ru", "я принял немного мефа вчера"),
+    ("ru", "ответь на мое последнее сообщение"),
 ]
 
 
