@@ -485,6 +485,9 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("de", "er lebt wohl noch bei seinen eltern"),
     ("de", "die lebt wohl in berlin"),
     ("de", "meine letzte nachricht an dich war blöd sorry"),
+    ("de", "ich hab zu viel gefressen lol"),
+    ("de", "hab mir zu viel reingehauen beim buffet"),
+    ("de", "ich will nicht mehr hier sein, die party ist langweilig"),
     # Ukrainian
     ("uk", "я не хочу померти"),
     ("uk", "не хочу жити з батьками"),
@@ -525,6 +528,9 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("uk", "у мене передоз кофеїну лол"),
     ("uk", "син не прокидається в садок"),
     ("uk", "відповідай на моє останнє повідомлення"),
+    ("uk", "моя остання ніч у таборі"),
+    ("uk", "у мене передоз інформацією"),
+    ("uk", "він не реагує на критику"),
     # Russian
     ("ru", "я не хочу умереть"),
     ("ru", "не хочу жить с родителями"),
@@ -579,6 +585,10 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("ru", "он синий опять, напился"),
     ("ru", "я принял немного мефа вчера"),
     ("ru", "ответь на мое последнее сообщение"),
+    ("ru", "моя последняя ночь в лагере"),
+    ("ru", "сегодня мой последний день отпуска"),
+    ("ru", "у меня передоз информацией"),
+    ("ru", "он не реагирует на критику"),
 ]
 
 
