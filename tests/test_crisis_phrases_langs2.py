@@ -76,6 +76,7 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("de", "ich hab einen plan wie ich mich umbringe", INTENT),
     ("de", "Ich werde mich heute vor einen Zug werfen", INTENT),
     ("de", "ich hab tabletten gesammelt um mich umzubringen", INTENT),
+    ("de", "kein witz, ich bring mich heute um", INTENT),
     ("de", "ich ritze mich jetzt", SELF_HARM),
     ("de", "ich ritz mich gleich", SELF_HARM),
     ("de", "ich werd mich heute ritzen", SELF_HARM),
@@ -182,6 +183,7 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("de", "warum sollte ich weiterleben", THOUGHTS),
     ("de", "ich wäre besser tot", THOUGHTS),
     ("de", "mein leben ist sinnlos", THOUGHTS),
+    ("de", "ich will sterben. lol nein im ernst ich kann nicht mehr", THOUGHTS),
     # Ukrainian
     ("uk", "я покінчу з собою", INTENT),
     ("uk", "я зараз вб'ю себе", INTENT),
@@ -362,6 +364,7 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("ru", "щяс покончу собой", INTENT),
     ("ru", "у меня есть план как покончить с собой", INTENT),
     ("ru", "я накопила таблетки чтобы умереть", INTENT),
+    ("ru", "я не шучу, я убью себя", INTENT),
     ("ru", "я щас порежусь", SELF_HARM),
     ("ru", "хочу порезать себя прямо сейчас", SELF_HARM),
     ("ru", "я режу себя прямо сейчас", SELF_HARM),
@@ -549,6 +552,8 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("de", "ich will nicht mehr hier sein, die party ist langweilig"),
     ("de", "ich beende es heute"),
     ("de", "ich habe einen plan für morgen"),
+    ("de", "ich will sterben lol"),
+    ("de", "ich will sterben, so peinlich haha"),
     # Ukrainian
     ("uk", "я не хочу померти"),
     ("uk", "не хочу жити з батьками"),
@@ -597,6 +602,7 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("uk", "сьогодні ввечері все закінчу і відправлю"),
     ("uk", "щойно порізала руку ножем поки готувала"),
     ("uk", "тільки що випадково порізався"),
+    ("uk", "хочу померти хаха"),
     # Russian
     ("ru", "я не хочу умереть"),
     ("ru", "не хочу жить с родителями"),
@@ -661,6 +667,7 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("ru", "сегодня вечером все закончу и отправлю"),
     ("ru", "только что порезала руку ножом пока готовила"),
     ("ru", "только что случайно порезался"),
+    ("ru", "хочу умереть ахахах"),
 ]
 
 
