@@ -77,6 +77,7 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("de", "Ich werde mich heute vor einen Zug werfen", INTENT),
     ("de", "ich hab tabletten gesammelt um mich umzubringen", INTENT),
     ("de", "kein witz, ich bring mich heute um", INTENT),
+    ("de", "meine gedanken rasen, ich bring mich heute um", INTENT),
     ("de", "ich ritze mich jetzt", SELF_HARM),
     ("de", "ich ritz mich gleich", SELF_HARM),
     ("de", "ich werd mich heute ritzen", SELF_HARM),
@@ -222,6 +223,7 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("uk", "покінчу з цим сьогодні вночі", INTENT),
     ("uk", "у мене є план як покінчити з собою", INTENT),
     ("uk", "я накопичила таблетки щоб померти", INTENT),
+    ("uk", "думки плутаються, я вб'ю себе сьогодні", INTENT),
     ("uk", "я щас поріжусь", SELF_HARM),
     ("uk", "хочу порізати себе прямо зараз", SELF_HARM),
     ("uk", "я ріжу себе прямо зараз", SELF_HARM),
@@ -365,6 +367,7 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("ru", "у меня есть план как покончить с собой", INTENT),
     ("ru", "я накопила таблетки чтобы умереть", INTENT),
     ("ru", "я не шучу, я убью себя", INTENT),
+    ("ru", "мысли путаются, я убью себя сегодня", INTENT),
     ("ru", "я щас порежусь", SELF_HARM),
     ("ru", "хочу порезать себя прямо сейчас", SELF_HARM),
     ("ru", "я режу себя прямо сейчас", SELF_HARM),
@@ -554,6 +557,7 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("de", "ich habe einen plan für morgen"),
     ("de", "ich will sterben lol"),
     ("de", "ich will sterben, so peinlich haha"),
+    ("de", "gedanken: ich will sterben, keiner mag mich"),
     # Ukrainian
     ("uk", "я не хочу померти"),
     ("uk", "не хочу жити з батьками"),
@@ -603,6 +607,7 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("uk", "щойно порізала руку ножем поки готувала"),
     ("uk", "тільки що випадково порізався"),
     ("uk", "хочу померти хаха"),
+    ("uk", "думки: хочу померти, нікому не потрібна"),
     # Russian
     ("ru", "я не хочу умереть"),
     ("ru", "не хочу жить с родителями"),
@@ -668,6 +673,7 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("ru", "только что порезала руку ножом пока готовила"),
     ("ru", "только что случайно порезался"),
     ("ru", "хочу умереть ахахах"),
+    ("ru", "мысли: хочу умереть, никому не нужна"),
 ]
 
 
