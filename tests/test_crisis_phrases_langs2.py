@@ -78,6 +78,8 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("de", "ich hab tabletten gesammelt um mich umzubringen", INTENT),
     ("de", "kein witz, ich bring mich heute um", INTENT),
     ("de", "meine gedanken rasen, ich bring mich heute um", INTENT),
+    ("de", "ich weiß nicht ob das jemand liest, ich bring mich heute um", INTENT),
+    ("de", "früher half musik, aber jetzt will ich sterben", INTENT),
     ("de", "ich ritze mich jetzt", SELF_HARM),
     ("de", "ich ritz mich gleich", SELF_HARM),
     ("de", "ich werd mich heute ritzen", SELF_HARM),
@@ -224,6 +226,7 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("uk", "у мене є план як покінчити з собою", INTENT),
     ("uk", "я накопичила таблетки щоб померти", INTENT),
     ("uk", "думки плутаються, я вб'ю себе сьогодні", INTENT),
+    ("uk", "якщо чесно, я вб'ю себе сьогодні", INTENT),
     ("uk", "я щас поріжусь", SELF_HARM),
     ("uk", "хочу порізати себе прямо зараз", SELF_HARM),
     ("uk", "я ріжу себе прямо зараз", SELF_HARM),
@@ -368,6 +371,8 @@ MATCHES: list[tuple[str, str, CrisisKind]] = [
     ("ru", "я накопила таблетки чтобы умереть", INTENT),
     ("ru", "я не шучу, я убью себя", INTENT),
     ("ru", "мысли путаются, я убью себя сегодня", INTENT),
+    ("ru", "если честно, я убью себя сегодня", INTENT),
+    ("ru", "раньше мне помогала музыка, а сейчас я хочу умереть прямо сейчас", INTENT),
     ("ru", "я щас порежусь", SELF_HARM),
     ("ru", "хочу порезать себя прямо сейчас", SELF_HARM),
     ("ru", "я режу себя прямо сейчас", SELF_HARM),
@@ -558,6 +563,8 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("de", "ich will sterben lol"),
     ("de", "ich will sterben, so peinlich haha"),
     ("de", "gedanken: ich will sterben, keiner mag mich"),
+    ("de", "früher hab ich gedacht ich will sterben"),
+    ("de", "woran erkenne ich ob er eine überdosis hat"),
     # Ukrainian
     ("uk", "я не хочу померти"),
     ("uk", "не хочу жити з батьками"),
@@ -608,6 +615,8 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("uk", "тільки що випадково порізався"),
     ("uk", "хочу померти хаха"),
     ("uk", "думки: хочу померти, нікому не потрібна"),
+    ("uk", "раніше мені здавалося що я хочу померти"),
+    ("uk", "якщо дитина не дихає, дзвоніть 103"),
     # Russian
     ("ru", "я не хочу умереть"),
     ("ru", "не хочу жить с родителями"),
@@ -674,6 +683,9 @@ NON_MATCHES: list[tuple[str, str]] = [
     ("ru", "только что случайно порезался"),
     ("ru", "хочу умереть ахахах"),
     ("ru", "мысли: хочу умереть, никому не нужна"),
+    ("ru", "раньше мне казалось что я хочу умереть"),
+    ("ru", "если мне плохо, я хочу умереть прямо сейчас"),
+    ("ru", "если ребенок не дышит, звоните 103"),
 ]
 
 
