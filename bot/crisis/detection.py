@@ -30,8 +30,6 @@ import yaml
 
 CrisisKind = Literal["intent_now", "self_harm_now", "injury_now", "overdose_now", "thoughts"]
 KINDS: Final[tuple[CrisisKind, ...]] = get_args(CrisisKind)
-# Every phrase file must have patterns of these kinds.
-REQUIRED_KINDS: Final[tuple[CrisisKind, ...]] = ("intent_now", "self_harm_now", "overdose_now")
 DATA_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "crisis_phrases"
 FALLBACK_LANGUAGE: Final = "en"
 
@@ -483,7 +481,7 @@ def load_lexicon(path: Path) -> Lexicon:
             else frozenset().union(*(max(phrase, key=_selectivity) for phrase in needs))
         )
         patterns.append(Pattern(entry_id, _kind(body["kind"], where), regex, needs, anchors))
-    missing = set(REQUIRED_KINDS) - {p.kind for p in patterns}
+    missing = set(KINDS) - {p.kind for p in patterns}
     if missing:
         raise CrisisDataError(f"{path.name}: no pattern of kind {', '.join(sorted(missing))}")
 
