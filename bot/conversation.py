@@ -90,7 +90,9 @@ class Conversations:
         try:
             await clear_leftovers(self.store.engine)
         except UNAVAILABLE as error:
-            log.warning("erased, but old copies may stay on disk until later: %s", type(error))
+            log.warning(
+                "erased; old copies stay on disk until a later checkpoint: %s", type(error).__name__
+            )
 
     def _storage_down(self, who: Who, event: Event, stored: Remembered | None = None) -> Reply:
         """Without the database: crisis lines from what we remember, or a one-tap region choice.
