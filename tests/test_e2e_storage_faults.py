@@ -7,10 +7,15 @@ import subprocess
 from pathlib import Path
 from typing import IO
 
+import pytest
 from cryptography.fernet import Fernet
+from pydantic import SecretStr
 from sqlalchemy import text
 
+from bot.crypto import new_encryption_key
+from bot.events import Command, Who
 from bot.runtime import Runtime, open_runtime
+from bot.screens import Message
 from bot.settings import Settings
 from tests.e2e import bot_process, database_down, joined, last_keyboard, running_bot, start_plan
 from tests.e2e import turn as step
@@ -119,4 +124,29 @@ async def test_the_bot_starts_without_its_database_and_takes_it_up_when_it_comes
     async with runtime.conversations.store.open(key) as record:
         assert record.draft is not None
         assert record.draft.snapshot.answers["warning_signs"] == [{"id": "hopeless"}]
+    await runtime.close()
+
+
+async def test_a_database_that_comes_back_with_other_keys_is_left_alone(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found later, a database whose keys don't fit is not used: crisis lines only, and why."""
+    folder = tmp_path / "data"
+    first = settings.model_copy(update={"database_url": f"sqlite:///{folder / 'db.sqlite3'}"})
+    await (await open_runtime(first)).close()  # made with the first keys
+    folder.rename(tmp_path / "away")
+    folder.write_text("a file where the database's folder should be")
+    other_keys = first.model_copy(
+        update={"safeplan_encryption_keys": SecretStr(new_encryption_key())}
+    )
+    runtime = await open_runtime(other_keys, start_without_database=True)
+    assert not runtime.conversations.storage_ready
+    folder.unlink()
+    (tmp_path / "away").rename(folder)
+    assert runtime.reconnecting is not None
+    await asyncio.wait_for(runtime.reconnecting, 60)  # it stops trying: a restart must fix it
+    assert not runtime.conversations.storage_ready
+    assert any(r.getMessage().startswith("SAFEPLAN_ENCRYPTION_KEYS can't") for r in caplog.records)
+    reply = await runtime.conversations.handle(Who("someone"), Command("sos"))
+    assert "112" in "\n".join(s.html for s in reply.screens if isinstance(s, Message))
     await runtime.close()
