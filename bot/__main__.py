@@ -10,6 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bot import logs
 from bot.settings import ENV_FILE, MissingSecrets, Settings
 
 NO_TOKEN = (
@@ -69,15 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(outreach_link(settings, args))
     if args.command == "stats":
         return asyncio.run(outreach_stats(settings, args))
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry the bot token
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
+        logs.install(settings.log_level, secrets=_secrets(settings))
         settings.require_secrets()
-    except MissingSecrets as missing:
-        print(missing, file=sys.stderr)
+    except (ValueError, MissingSecrets) as wrong:
+        print(wrong, file=sys.stderr)
         return 2
     command = args.command or "serve"
     if command == "auto":
@@ -88,7 +85,28 @@ def main(argv: list[str] | None = None) -> int:
         print("TELEGRAM_BOT_TOKEN is not set (see .env.example).", file=sys.stderr)
         return 2
     runners = {"serve": serve, "chat": terminal, "migrate": migrate_only, "rotate-keys": rotate}
-    return asyncio.run(runners[command](settings))
+    from bot.database import UNAVAILABLE
+    from bot.keycheck import WrongKeys
+
+    try:
+        return asyncio.run(runners[command](settings))
+    except WrongKeys as wrong:
+        print(wrong, file=sys.stderr)
+        return 2
+    except UNAVAILABLE as error:
+        print(f"The database is unavailable ({type(error).__name__}).", file=sys.stderr)
+        return 1
+
+
+def _secrets(settings: Settings) -> list[str]:
+    """Every secret value in the settings, to be masked should a log line ever hold one."""
+    fields = (
+        settings.telegram_bot_token,
+        settings.safeplan_encryption_keys,
+        settings.safeplan_id_secret,
+    )
+    values = [f.get_secret_value() for f in fields if f is not None]
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def init_secrets(env_file: Path) -> int:
@@ -118,7 +136,7 @@ async def serve(settings: Settings) -> int:
     from bot.runtime import open_runtime
     from bot.telegram_adapter import ALLOWED_UPDATES, TelegramAdapter
 
-    runtime = await open_runtime(settings)
+    runtime = await open_runtime(settings, start_without_database=True)
     adapter = TelegramAdapter(runtime)
     application = adapter.build()
     stop = asyncio.Event()
@@ -203,7 +221,7 @@ async def terminal(settings: Settings) -> int:
     from bot.terminal import chat
 
     logging.getLogger().setLevel(logging.WARNING)
-    runtime = await open_runtime(settings)
+    runtime = await open_runtime(settings, start_without_database=True)
     try:
         await chat(runtime, sys.stdin, sys.stdout)
     finally:
@@ -220,11 +238,13 @@ async def migrate_only(settings: Settings) -> int:
 
 
 async def rotate(settings: Settings) -> int:
+    from bot import keycheck
     from bot.runtime import open_runtime
 
     runtime = await open_runtime(settings)
     try:
         count = await runtime.conversations.store.rotate_keys()
+        await keycheck.rewrite(runtime.database, runtime.vault)
         print(f"Re-encrypted {count} rows with the newest key.")
     finally:
         await runtime.close()

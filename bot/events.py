@@ -34,11 +34,15 @@ class Reply:
 
     `urgent` marks a crisis reply (/sos, a check-in, the answer to "not safe"): it goes out
     before any plan-building reply and never waits behind one.
+
+    `keep_pressed_buttons`: the press did nothing (storage is down), so the pressed
+    message keeps its buttons, to be pressed again; adapters leave it as it is.
     """
 
     screens: list[Screen]
     in_place: bool = False
     urgent: bool = False
+    keep_pressed_buttons: bool = False
 
 
 @dataclass(frozen=True)

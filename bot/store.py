@@ -197,6 +197,13 @@ class Store:
             found = await session.exec(select(Person.id).where(Person.key == key))
             return found.first() is not None
 
+    async def place(self, key: str) -> tuple[str | None, str | None, str | None] | None:
+        """Region, subdivision and language: crisis lines for someone whose plan won't open."""
+        async with AsyncSession(self.engine) as session:
+            query = select(Person.region, Person.subdivision, Person.language)
+            found = (await session.exec(query.where(Person.key == key))).first()
+        return None if found is None else (found[0], found[1], found[2])
+
     async def rotate_keys(self) -> int:
         """Re-encrypts every plan and draft with the newest key; returns the rows rewritten."""
         count = 0

@@ -190,7 +190,7 @@ class TelegramAdapter:
             if reply.in_place and isinstance(first, Message):
                 await self._edit(pressed, first)
                 screens = screens[1:]
-            else:
+            elif not reply.keep_pressed_buttons:
                 await self._drop_keyboard(pressed)
         for screen in screens:
             if isinstance(screen, ContactCard):

@@ -20,6 +20,10 @@ CANT_SAVE = N_(
     "Something went wrong on my side and I couldn't save that. "
     "Please try again in a minute; your earlier answers are safe."
 )
+NOT_DONE = N_(
+    "Sorry, something went wrong on my side. Nothing was saved or changed. "
+    "Please try again in a moment."
+)
 UNKNOWN_COMMAND = N_("I don't know that command. /help lists the ones I know.")
 CANT_READ = N_(
     "I can only read text and buttons, not stickers, photos, voice messages, files or "

@@ -12,7 +12,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy.ext.asyncio import create_async_engine
 from telegram.ext import Application
@@ -62,8 +62,17 @@ async def database_down(runtime: Runtime) -> AsyncIterator[None]:
         store.engine = working
 
 
-def bot_process(api: FakeBotApi, settings: Settings) -> subprocess.Popen[bytes]:
-    """`python -m bot` in a process of its own, configured only through the environment."""
+def bot_process(
+    api: FakeBotApi,
+    settings: Settings,
+    *,
+    log_level: str = "WARNING",
+    output: int | IO[bytes] | None = None,
+) -> subprocess.Popen[bytes]:
+    """`python -m bot` in a process of its own, configured only through the environment.
+
+    `output`, if given, takes what the process prints (stdout and stderr, logs included).
+    """
     assert settings.safeplan_encryption_keys is not None
     assert settings.safeplan_id_secret is not None
     env = {
@@ -73,9 +82,15 @@ def bot_process(api: FakeBotApi, settings: Settings) -> subprocess.Popen[bytes]:
         "DATABASE_URL": settings.database_url,
         "SAFEPLAN_ENCRYPTION_KEYS": settings.safeplan_encryption_keys.get_secret_value(),
         "SAFEPLAN_ID_SECRET": settings.safeplan_id_secret.get_secret_value(),
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": log_level,
     }
-    return subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=None if output is None else subprocess.STDOUT,
+    )
 
 
 async def turn(user: ScriptedUser, action: str, *, text: bool = False) -> list[BotMessage]:

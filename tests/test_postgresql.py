@@ -28,8 +28,9 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.cleanup()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def pg_settings(postgres: str) -> Settings:
+    """One set of keys for the one database: it refuses keys it was not made with."""
     return settings_for(postgres)
 
 
