@@ -48,10 +48,10 @@ class Conversations:
     async def handle(self, who: Who, event: Event) -> Reply:
         try:
             async with self.store.open(who.key, who.update_id) as record:
-                if record.duplicate:
-                    return Reply([])
                 turn = Turn(self, record, who)
-                screens = await turn.run(event)
+                # Delivered again (e.g. after a crash before Telegram heard it was handled): the
+                # answer is already in; show where they are, in case the reply never went out.
+                screens = turn.carry_on() if record.duplicate else await turn.run(event)
         except (SQLAlchemyError, OSError) as error:
             log.error("storage unavailable: %s", type(error).__name__)
             return Reply(self._storage_down(who, event))
