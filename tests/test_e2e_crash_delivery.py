@@ -1,7 +1,8 @@
 """kill -9 again and again while a person types and saves: nothing lost, nothing twice.
 
 The bot runs as `python -m bot` and is killed at varied moments: right after the fake
-Telegram delivered the person's update, right after the bot started replying, right after
+Telegram delivered the person's update, right after the bot asked for the updates after it
+(which tells Telegram it was handled), right after the bot started replying, right after
 the reply arrived. Each time it is started again, and the person carries on.
 """
 
@@ -59,8 +60,17 @@ def moments(api: FakeBotApi, user: ScriptedUser) -> list[Callable[[], Awaitable[
             for r in api.requests[sent_before:]
         )
 
+    def asked_for_more() -> bool:
+        """A getUpdates past this update: Telegram takes it as handled from now on."""
+        return any(
+            int(r.params.get("offset") or 0) > update_id
+            for r in api.requests[sent_before:]
+            if r.method == "getUpdates"
+        )
+
     return [
         lambda: api.wait_until(lambda: api.delivered(update_id), description="delivered"),
+        lambda: api.wait_until(asked_for_more, description="a getUpdates past it"),
         lambda: api.wait_until(replying, description="a reply started"),
         lambda: user.reply(timeout=60),
     ]
@@ -77,7 +87,7 @@ async def test_kill_9_while_a_person_types_and_saves_loses_nothing_and_repeats_n
         """The person acts; the bot is killed at this round's moment and started again."""
         nonlocal rounds
         await action
-        await moments(api, user)[rounds % 3]()
+        await moments(api, user)[rounds % 4]()
         rounds += 1
         await bot.kill_and_restart()
         await bot.caught_up()
