@@ -123,6 +123,8 @@ class Polling:
             request["offset"] = offset
         response = await self._client.post(self._url, json=request)
         body = response.json()
+        if not isinstance(body, dict):  # e.g. a proxy's error page that happens to be JSON
+            raise GetUpdatesFailed(response.status_code, None)
         if not body.get("ok"):
             retry_after = (body.get("parameters") or {}).get("retry_after")
             raise GetUpdatesFailed(response.status_code, retry_after)
