@@ -28,8 +28,10 @@ log = logging.getLogger(__name__)
 FIRST_BACKOFF = 0.25  # seconds after a failed getUpdates, doubling up to MAX_BACKOFF
 MAX_BACKOFF = 2.0
 # While turns are in flight Telegram answers at once with them (they are unconfirmed), so
-# the next look for new updates waits for a turn to end, or this long at most.
+# the next look for new updates waits for a turn to end, or BUSY_POLL at most; and at least
+# BUSY_GAP, since each look carries every update in flight again.
 BUSY_POLL = 0.2
+BUSY_GAP = 0.05
 STOP_GRACE = 5.0  # seconds turns in flight may take to finish when the bot stops
 
 
@@ -106,9 +108,10 @@ class Polling:
             backoff = FIRST_BACKOFF
             fresh = [self._take(update) for update in fetched]
             if self._in_flight and not any(fresh):
+                await asyncio.sleep(BUSY_GAP)
                 # Not asyncio.wait_for: in 3.11 it can swallow the cancel that stops polling.
                 with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(BUSY_POLL):
+                    async with asyncio.timeout(BUSY_POLL - BUSY_GAP):
                         await self._turn_ended.wait()
 
     async def _fetch(self, hold: int, limit: int = 100) -> list[dict[str, Any]]:
