@@ -255,17 +255,32 @@ async def serve(kind: Kind, base_url: str, workdir: Path) -> None:
                 safeplan(base_url, workdir, throttled=kind == "safeplan")
             )
         await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=0.0, timeout=timedelta(seconds=10), allowed_updates=ALLOWED_UPDATES
-        )
-        _emit({"event": "ready", "pid": os.getpid(), **sample()})
         try:
-            await control(reader)
+            async with _fetching(kind, application):
+                _emit({"event": "ready", "pid": os.getpid(), **sample()})
+                await control(reader)
         finally:
-            await application.updater.stop()
             await application.stop()
     _emit({"event": "bye", **sample()})
+
+
+@asynccontextmanager
+async def _fetching(kind: Kind, application: Any) -> AsyncIterator[None]:
+    """Bare bots poll with PTB's Updater; ours with `bot.polling.Polling`, as shipped."""
+    if kind in ("safeplan", "safeplan-unthrottled"):
+        from bot.polling import Polling
+
+        async with Polling(application, ALLOWED_UPDATES):
+            yield
+        return
+    assert application.updater is not None
+    await application.updater.start_polling(
+        poll_interval=0.0, timeout=timedelta(seconds=10), allowed_updates=ALLOWED_UPDATES
+    )
+    try:
+        yield
+    finally:
+        await application.updater.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

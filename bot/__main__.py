@@ -133,6 +133,7 @@ def init_secrets(env_file: Path) -> int:
 
 
 async def serve(settings: Settings) -> int:
+    from bot.polling import Polling
     from bot.runtime import open_runtime
     from bot.telegram_adapter import ALLOWED_UPDATES, TelegramAdapter
 
@@ -146,11 +147,9 @@ async def serve(settings: Settings) -> int:
     async with application:
         await adapter.set_menus(application)
         await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-        logging.getLogger(__name__).info("serving Telegram")
-        await stop.wait()
-        await application.updater.stop()
+        async with Polling(application, ALLOWED_UPDATES):
+            logging.getLogger(__name__).info("serving Telegram")
+            await stop.wait()
         await application.stop()
     await runtime.close()
     return 0

@@ -67,10 +67,10 @@ class Conversations:
             return self._storage_down(who, event)
         try:
             async with self.store.open(who.key, who.update_id) as record:
-                if record.duplicate:
-                    return Reply([])
                 turn = Turn(self, record, who)
-                screens = await turn.run(event)
+                # Delivered again (e.g. after a crash before Telegram heard it was handled): the
+                # answer is already in; show where they are, in case the reply never went out.
+                screens = turn.carry_on() if record.duplicate else await turn.run(event)
         except Unreadable:
             log.error("a stored record can't be decrypted: serving crisis lines only")
             return self._storage_down(who, event, await self._stored_place(who.key))
@@ -80,7 +80,7 @@ class Conversations:
         if record.erased:
             await self._clear_leftovers()
         self._remember(who.key, record)
-        return Reply(screens, in_place=turn.fresh_press and len(screens) == 1)
+        return Reply(screens, in_place=turn.fresh_press and len(screens) == 1, urgent=turn.urgent)
 
     def _remember(self, key: str, record: Record) -> None:
         if record.erased:

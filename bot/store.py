@@ -2,15 +2,17 @@
 
 `Store.open(key)` loads a person's row (locked against other processes where the
 database can), their draft and settings; whatever the caller changes is written and
-committed when the block ends, before the bot replies.
+committed when the block ends, before the bot replies. The Telegram update being handled
+is recorded in the same transaction, so an update delivered again is recognised.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func
@@ -21,9 +23,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import stats
 from bot.crypto import Vault
-from bot.tables import Conversation, Person, Plan, utcnow
+from bot.tables import Conversation, HandledUpdate, Person, Plan, utcnow
 from flows.engine import Snapshot
 from flows.model import Answers
+
+# Telegram re-sends an unconfirmed update for at most a day; ids repeat only after a week.
+KEEP_HANDLED = timedelta(days=3)
+PRUNE_EVERY = 3600.0  # seconds between clean-ups of older handled updates, per process
 
 
 @dataclass
@@ -59,7 +65,7 @@ class Record:
         self._vault = vault
         self.person = person
         self.draft = draft
-        self.duplicate = False  # this update was handled before (a webhook retry)
+        self.duplicate = False  # this update was handled before (delivered again)
         self.erased = False
         self.outreach: list[tuple[str, stats.Event, str]] = []  # counts to add on commit
 
@@ -118,6 +124,7 @@ class Record:
         pid = self._person_id
         await self._session.exec(delete(Plan).where(col(Plan.person_id) == pid))
         await self._session.exec(delete(Conversation).where(col(Conversation.person_id) == pid))
+        await self._session.exec(delete(HandledUpdate).where(col(HandledUpdate.person_id) == pid))
         await self._session.exec(delete(Person).where(col(Person.id) == pid))
         self.erased = True
         self.draft = None
@@ -158,18 +165,22 @@ class Store:
     def __init__(self, engine: AsyncEngine, vault: Vault) -> None:
         self.engine = engine
         self.vault = vault
+        self._next_prune = 0.0  # time.monotonic() of the next clean-up of handled updates
 
     @asynccontextmanager
     async def open(self, key: str, update_id: int | None = None) -> AsyncIterator[Record]:
-        """Loads (or creates) a person; commits every change when the block ends."""
+        """Loads (or creates) a person; commits every change when the block ends.
+
+        With an `update_id`, `record.duplicate` tells whether that update was handled before.
+        """
+        if update_id is not None and time.monotonic() >= self._next_prune:
+            await self._forget_handled_updates()
         async with AsyncSession(self.engine, expire_on_commit=False) as session, session.begin():
             person = await self._person(session, key)
             stored = await session.get(Conversation, person.id)
             record = Record(session, self.vault, person, self._draft(stored))
             if update_id is not None:
-                if person.last_update_id is not None and update_id <= person.last_update_id:
-                    record.duplicate = True
-                person.last_update_id = max(update_id, person.last_update_id or 0)
+                record.duplicate = await self._handled_before(session, record._person_id, update_id)
             yield record
             if record.erased:
                 return
@@ -177,6 +188,29 @@ class Store:
                 await stats.count(session, org, event, kind)
             await record._write_draft(stored)
             session.add(person)
+
+    @staticmethod
+    async def _handled_before(session: AsyncSession, person_id: int, update_id: int) -> bool:
+        """True if this person's update was handled lately; otherwise notes it as handled now.
+
+        Runs after the person's row is locked, so a second delivery of the same update waits
+        for the first to commit and then finds it.
+        """
+        now = utcnow()
+        row = await session.get(HandledUpdate, (person_id, update_id))
+        if row is not None and row.handled_at > now - KEEP_HANDLED:
+            return True
+        row = row or HandledUpdate(person_id=person_id, update_id=update_id)
+        row.handled_at = now  # an id seen long ago is a new update that reuses the number
+        session.add(row)
+        return False
+
+    async def _forget_handled_updates(self) -> None:
+        """Drops handled updates too old to come again; cheap, and at most once per PRUNE_EVERY."""
+        self._next_prune = time.monotonic() + PRUNE_EVERY
+        async with AsyncSession(self.engine) as session, session.begin():
+            old = col(HandledUpdate.handled_at) < utcnow() - KEEP_HANDLED
+            await session.exec(delete(HandledUpdate).where(old))
 
     async def _person(self, session: AsyncSession, key: str) -> Person:
         query = select(Person).where(Person.key == key).with_for_update()

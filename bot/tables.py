@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -21,7 +21,6 @@ class Person(SQLModel, table=True):
     start_payload: str | None = Field(default=None, max_length=64)  # deep link they came by
     # A question outside the flow waiting for an answer, e.g. "delete:<nonce>".
     pending: str | None = Field(default=None, max_length=64)
-    last_update_id: int | None = None  # so a repeated update never advances a flow twice
     # What anonymous outreach counts already include for this person, e.g. "demo:o,ss"
     # (see bot.stats.claim): the counts themselves hold nothing that points back here.
     outreach_counted: str | None = Field(default=None, max_length=32)
@@ -57,3 +56,20 @@ class Plan(SQLModel, table=True):
     flow_version: int
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class HandledUpdate(SQLModel, table=True):
+    """A Telegram update already handled, so one delivered again never advances a flow twice.
+
+    Kept for a few days only: Telegram re-sends an update for at most a day, and numbers
+    updates afresh after a week without any (or for a new bot token). Per person, so a
+    number reused by someone else never counts as theirs; erased with the person.
+    """
+
+    __tablename__ = "handled_update"
+
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    handled_at: datetime = Field(default_factory=utcnow, index=True)

@@ -17,6 +17,7 @@ from typing import IO, Any
 from sqlalchemy.ext.asyncio import create_async_engine
 from telegram.ext import Application
 
+from bot.polling import Polling
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from bot.telegram_adapter import ALLOWED_UPDATES, TelegramAdapter
@@ -37,14 +38,10 @@ async def running_bot(
     async with application:
         await adapter.set_menus(application)
         await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES
-        )
         try:
-            yield runtime, application
+            async with Polling(application, ALLOWED_UPDATES):
+                yield runtime, application
         finally:
-            await application.updater.stop()
             await application.stop()
     await runtime.close()
 

@@ -73,7 +73,23 @@ async def test_the_same_person_from_many_processes_at_once_is_created_once(
     async with store.open("crowd") as record:
         versions = await record.versions("safety_plan")
         assert [v.version for v in versions] == list(range(1, 9))  # none lost, none clashed
-        assert record.person.last_update_id == 8
+    async with store.open("crowd", update_id=8) as record:
+        assert record.duplicate
+
+
+async def test_an_update_delivered_twice_at_once_is_handled_once(pg_runtime: Runtime) -> None:
+    """Two deliveries of one update at the same moment: the second waits, then sees the first."""
+    store = pg_runtime.conversations.store
+
+    async def deliver() -> bool:
+        async with store.open("twice", update_id=77) as record:
+            if not record.duplicate:
+                await record.save_plan("safety_plan", 1, {"warning_signs": [{"text": "x"}]})
+            return record.duplicate
+
+    assert sorted(await asyncio.gather(deliver(), deliver())) == [False, True]
+    async with store.open("twice") as record:
+        assert len(await record.versions("safety_plan")) == 1
 
 
 async def test_the_whole_bot_over_http_on_postgresql(

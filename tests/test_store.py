@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.crypto import Vault, new_encryption_key
+from bot.database import MIGRATIONS
 from bot.events import Command, Press, Who
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
-from bot.store import Draft, Store
+from bot.store import KEEP_HANDLED, Draft, Store
+from bot.tables import HandledUpdate, utcnow
 from flows.engine import Snapshot, Typed
 
 TELEGRAM_ID = 987654321
@@ -82,6 +91,84 @@ async def test_a_repeated_update_is_recognised(runtime: Runtime) -> None:
         assert record.duplicate
     async with store.open("p", update_id=11) as record:
         assert not record.duplicate
+    async with store.open("p", update_id=3) as record:  # lower ids are new updates too
+        assert not record.duplicate
+    async with store.open("someone else", update_id=10) as record:
+        assert not record.duplicate
+
+
+async def test_handled_updates_are_forgotten_after_a_few_days(runtime: Runtime) -> None:
+    """Telegram numbers updates afresh after a week: an old number is a new update."""
+    store = runtime.conversations.store
+    async with store.open("p", update_id=20):
+        pass
+    async with AsyncSession(runtime.database) as session, session.begin():
+        for row in (await session.exec(select(HandledUpdate))).all():
+            row.handled_at = utcnow() - KEEP_HANDLED - timedelta(minutes=1)
+            session.add(row)
+    async with store.open("p", update_id=20) as record:
+        assert not record.duplicate  # counted again, and noted as handled now
+    async with store.open("p", update_id=20) as record:
+        assert record.duplicate
+
+
+async def test_old_handled_updates_are_pruned_on_start(runtime: Runtime) -> None:
+    store = runtime.conversations.store
+    for key, update_id in (("p", 30), ("q", 31)):
+        async with store.open(key, update_id=update_id):
+            pass
+    async with AsyncSession(runtime.database) as session, session.begin():
+        old = await session.get(HandledUpdate, (1, 30))
+        assert old is not None
+        old.handled_at = utcnow() - KEEP_HANDLED - timedelta(minutes=1)
+        session.add(old)
+    fresh = Store(runtime.database, runtime.vault)  # a new process prunes first
+    async with fresh.open("p", update_id=32):
+        pass
+    async with AsyncSession(runtime.database) as session:
+        kept = (await session.exec(select(HandledUpdate.update_id))).all()
+    assert sorted(kept) == [31, 32]
+
+
+async def test_an_update_delivered_again_shows_the_current_step_and_adds_nothing(
+    runtime: Runtime,
+) -> None:
+    service = runtime.conversations
+    who = Who("again", update_id=40)
+    async with service.store.open(who.key) as record:
+        record.draft = Draft("safety_plan", 1, Snapshot("warning_signs", {}))
+    first = await service.handle(who, Typed("Not sleeping"))
+    again = await service.handle(who, Typed("Not sleeping"))
+    assert [s.html for s in again.screens] == [first.screens[-1].html]  # type: ignore[union-attr]
+    async with service.store.open(who.key) as record:
+        assert record.draft is not None
+        assert record.draft.snapshot.answers["warning_signs"] == [{"text": "Not sleeping"}]
+
+
+async def test_erasing_a_person_erases_their_handled_updates(runtime: Runtime) -> None:
+    store = runtime.conversations.store
+    async with store.open("gone", update_id=50) as record:
+        await record.erase()
+    async with AsyncSession(runtime.database) as session:
+        assert (await session.exec(select(HandledUpdate))).all() == []
+
+
+def test_migration_0003_goes_down_and_up_again(tmp_path: Path) -> None:
+    sync = create_sync_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    with sync.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        command.downgrade(config, "0002")
+        assert "handled_update" not in inspect(connection).get_table_names()
+        assert "last_update_id" in {c["name"] for c in inspect(connection).get_columns("person")}
+        command.upgrade(config, "head")
+        assert "handled_update" in inspect(connection).get_table_names()
+        assert "last_update_id" not in {
+            c["name"] for c in inspect(connection).get_columns("person")
+        }
+    sync.dispose()
 
 
 async def test_delete_erases_everything_after_a_confirmation(runtime: Runtime) -> None:

@@ -480,6 +480,7 @@ class FakeBotApi:
         self._users: dict[int, ScriptedUser] = {}
         self._updates: list[JSON] = []
         self._next_update_id = 1
+        self.last_update_id = 0  # the id of the newest update queued
         self._allowed_updates: frozenset[str] | None = None
         self._poll_generation = 0
         self._webhook_url = ""
@@ -643,6 +644,20 @@ class FakeBotApi:
         """Updates not yet confirmed by a getUpdates offset."""
         return list(self._updates)
 
+    def delivered(self, update_id: int) -> bool:
+        """Whether a getUpdates call has returned this update (the bot may still be reading it)."""
+        return any(
+            update["update_id"] == update_id
+            for request in self.calls("getUpdates")
+            if request.status == 200 and request.response is not None
+            for update in request.response["result"]
+        )
+
+    def number_updates_from(self, update_id: int) -> None:
+        """Give the next update this id: Telegram does so after a week without updates (at
+        random) and for a new bot token."""
+        self._next_update_id = update_id
+
     async def wait_until(
         self,
         predicate: Callable[[], bool],
@@ -684,7 +699,8 @@ class FakeBotApi:
         if not wanted:
             return
         # A deep copy: later edits of the stored message must not rewrite a queued update.
-        self._updates.append({"update_id": self._next_update_id, **copy.deepcopy(payload)})
+        self.last_update_id = self._next_update_id
+        self._updates.append({"update_id": self.last_update_id, **copy.deepcopy(payload)})
         self._next_update_id += 1
         await self._notify()
 

@@ -4,7 +4,7 @@ One row: a fixed text sealed with the encryption key, and a keyed hash of a fixe
 under the id secret (see `bot.keycheck`). The bot writes it on its first start.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
