@@ -269,6 +269,11 @@ def match_country(text: str, locale: str | None, limit: int = 5) -> list[str]:
     return [code for code, _ in ranked[:limit]]
 
 
+def is_country_code(code: str) -> bool:
+    """True for an ISO 3166-1 alpha-2 code of a country ("GB"); False for "gb", "ZZ", "ÄÖ"."""
+    return code in _country_codes()
+
+
 def subdivision_hint(text: str) -> str | None:
     """The subdivision a typed name points at ("Scotland" -> "GB-SCT"), if it matters to us."""
     return _SUBDIVISION_ALIASES.get(_normalise(text))

@@ -15,11 +15,16 @@ from bot.events import Command, Event, Press, Unsupported, Who
 from bot.helplines import format_dialable, region_display_name
 from bot.i18n import Translator
 from bot.outreach import Organisation, OutreachLink, offer_label, organisation
-from bot.regions import match_country, subdivision_hint, subdivisions_that_matter
+from bot.regions import (
+    is_country_code,
+    match_country,
+    subdivision_hint,
+    subdivisions_that_matter,
+)
 from bot.render import SERVICE_PREFIX, Place, StepRenderer, pack, plan_blocks, urgent_blocks
 from bot.screens import Button, Message, Screen, rows
 from bot.store import Draft, Record, SavedPlan
-from bot.tokens import ActionButton, FlowButton, action_token, parse
+from bot.tokens import ActionButton, FlowButton, action_token, parse, small_number
 from bot.wording import (
     CANT_READ,
     CHECK_IN,
@@ -155,7 +160,7 @@ class Turn:
             return self.sos()
         if name == "begin":
             return self.start_over()
-        if name == "edit":
+        if name == "edit" and arg in PLAN_ORDER:
             return await self.edit_plan(arg)
         if name == "lang" and arg in self.service.catalogs.languages:
             self.person.language = arg
@@ -302,12 +307,13 @@ class Turn:
         link = OutreachLink.decode(self.person.start_payload or "")
         return organisation(link.org) if link else None
 
-    async def pick_service(self, index: str) -> list[Screen]:
+    async def pick_service(self, value: str) -> list[Screen]:
         """A local service tapped as a suggestion: added as if the person had typed it."""
         services = self.organisation.services if self.organisation else ()
-        if not index.isdigit() or int(index) >= len(services):
+        index = small_number(value)
+        if index is None or index >= len(services):
             return [self.say(STALE_BUTTON), *self.carry_on()]
-        service = services[int(index)]
+        service = services[index]
         draft = self.draft()
         assert draft is not None
         step = self.service.engines[draft.flow].flow.step(draft.snapshot.state)
@@ -539,8 +545,7 @@ class Turn:
     # --- region ----------------------------------------------------------------------
 
     def set_region(self, code: str) -> list[Screen]:
-        code = code.upper()
-        if len(code) != 2 or not code.isalpha():
+        if not is_country_code(code):
             return [self.say(STALE_BUTTON), *self.carry_on()]
         self.person.region, self.person.subdivision = code, None
         self.person.pending = None
@@ -560,7 +565,7 @@ class Turn:
 
     def set_subdivision(self, code: str) -> list[Screen]:
         region = self.person.region
-        if region is None or not (code == region or code.startswith(f"{region}-")):
+        if region is None or not (code == region or code in subdivisions_that_matter(region)):
             return [self.say(STALE_BUTTON), *self.carry_on()]
         self.person.subdivision = None if code == region else code
         return self.region_set()
