@@ -166,10 +166,11 @@ class TelegramAdapter:
         if query is None:
             return
         await query.answer()  # first: the client shows a spinner until we do
-        message = query.message  # too old for the bot to see: still a stale button, answered
+        message = query.message
         if message is None or message.chat.type != "private":
             return
-        pressed = message if isinstance(message, TgMessage) else None
+        # A message too old for the bot to see can't be edited; its button is still answered.
+        pressed = message if isinstance(message, TgMessage) and message.is_accessible else None
         reply = await self.service.handle(self.who(update), Press(clean_text(query.data or "")))
         await self.send(context.bot, message.chat.id, reply, pressed=pressed)
 
