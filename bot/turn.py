@@ -88,7 +88,7 @@ class Turn:
 
     async def run(self, event: Event) -> list[Screen]:
         pending = self.person.pending
-        if not isinstance(event, Press) and pending != "region_text":
+        if not isinstance(event, Press):
             self.person.pending = None
         match event:
             case Command(name="start", arg=arg):
@@ -111,8 +111,7 @@ class Turn:
                 return [self.say(UNKNOWN_COMMAND), *self.carry_on()]
             case Press(token=token):
                 return await self.press(token)
-            case Typed(text=text) if pending == "region_text":
-                self.person.pending = None
+            case Typed(text=text) if pending == "region_text" and not detect(text, self.language):
                 return self.typed_country(text)
             case Typed() | ContactShared():
                 return await self.answer(event)
@@ -561,6 +560,7 @@ class Turn:
             self.person.region, self.person.subdivision = part.split("-")[0], part
             return self.region_set()
         codes = match_country(text, self.language)
+        self.person.pending = None if codes else "region_text"  # "try again" is typed
         return [region_picker.offer_matches(codes, self.t, self.language)]
 
     def set_subdivision(self, code: str) -> list[Screen]:

@@ -7,9 +7,9 @@ call Telegram would refuse (the fake refuses what Telegram refuses, unescaped HT
 and must lose nothing a person already wrote.
 
 One bot runs per group of inputs. Each input comes from a person placed at one position:
-nothing in progress (after /help), the entry's plan choice, step 1 of the safety plan with an answer
-given, or the plan's review with two. A person an input moved elsewhere (/start, say) is
-replaced by a fresh one for the next input.
+nothing in progress (after /help), asked for the name of their country, the entry's plan
+choice, step 1 of the safety plan with an answer given, or the plan's review with two. A
+person an input moved elsewhere (/start, say) is replaced by a fresh one for the next input.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ JSON = dict[str, Any]
 FIRST, SECOND = "First answer, kept", "Second answer, kept"
 WHERE: dict[str, tuple[str, str] | None] = {
     "no_flow": None,
+    "country_name": None,  # asked to type the name of their country
     "choice_step": ("entry", "choose"),
     "list_step": ("safety_plan", "warning_signs"),
     "review": ("safety_plan", "review"),
@@ -384,6 +385,12 @@ GROUPS = {
     "media": MEDIA,
     "edits": EDITS,
 }
+CASES = [
+    (group, position)
+    for group in GROUPS
+    for position in WHERE
+    if position != "country_name" or group in ("texts", "commands")
+]
 
 
 # --- placing people and watching the bot ----------------------------------------------------
@@ -393,6 +400,10 @@ async def place(user: ScriptedUser, position: str) -> None:
     """Brings a new person to `position` the way anyone gets there: by tapping and typing."""
     if position == "no_flow":
         await turn(user, "/help", text=True)
+        return
+    if position == "country_name":
+        await turn(user, "/region", text=True)
+        await turn(user, "Another country")
         return
     if position == "choice_step":
         await turn(user, "/start", text=True)
@@ -447,6 +458,12 @@ class Scene:
         async with store.open(key) as record:
             return record.draft
 
+    async def pending(self, user: ScriptedUser) -> str | None:
+        """The question the person was last asked outside a plan, as stored."""
+        key = self.runtime.vault.person_key("telegram", user.id)
+        async with self.runtime.conversations.store.open(key) as record:
+            return record.person.pending
+
     def errors(self) -> list[str]:
         """Handler errors logged by the bot, and calls the fake (as Telegram) refused."""
         logged = [r.getMessage() for r in self.caplog.records if r.levelno >= logging.ERROR]
@@ -475,7 +492,8 @@ class Scene:
         assert_nothing_lost(before, after, hostile.label)
         if self.position == "list_step":
             assert_kept_or_refused(hostile, before, after, reply)
-        if where(after) != WHERE[self.position] or len(items(after)) >= FULL_ENOUGH:
+        moved = where(after) != WHERE[self.position] or len(items(after)) >= FULL_ENOUGH
+        if moved or (self.position == "country_name" and await self.pending(user) != "region_text"):
             self.person = None
         return reply
 
@@ -527,8 +545,7 @@ def assert_kept_or_refused(
 # --- the tests --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("position", list(WHERE))
-@pytest.mark.parametrize("group", list(GROUPS))
+@pytest.mark.parametrize(("group", "position"), CASES)
 async def test_hostile_input_gets_a_kind_reply_and_loses_nothing(
     api: FakeBotApi,
     bot: Runtime,
@@ -582,6 +599,22 @@ async def test_answers_full_of_emoji_fit_telegrams_length_limit(
     answers = [emoji * 900 for emoji in "😀😁😂😃"]
     reply = await scene.send(text("\n".join(answers)))
     assert all(answer in joined(reply) for answer in answers)
+
+
+async def test_a_country_not_found_can_be_typed_again(
+    api: FakeBotApi, bot: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = await Scene(api, bot, "country_name", caplog).placed()
+    assert "Could you try again?" in joined(await turn(user, "Atlantis", text=True))
+    assert "Germany" in (await turn(user, "Germany", text=True))[-1].button_labels
+
+
+async def test_danger_written_at_the_country_question_is_not_taken_for_a_country(
+    api: FakeBotApi, bot: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    scene = Scene(api, bot, "country_name", caplog)
+    reply = await scene.send(text("I am going to kill myself"))
+    assert "couldn't find a country" not in joined(reply)
 
 
 def test_the_terminal_reads_a_number_no_one_could_type_as_text() -> None:
