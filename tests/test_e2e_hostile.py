@@ -28,7 +28,7 @@ from bot.screens import Button
 from bot.store import Draft
 from bot.terminal import parse_line
 from flows import FLOWS
-from flows.engine import NOTHING_TYPED, TOO_LONG, TOO_MANY, Typed
+from flows.engine import NOTHING_TYPED, TOO_LONG, TOO_MANY, Typed, parse_contact
 from tests.e2e import joined, last_keyboard, start_plan, turn
 from tests.fakebot import BotMessage, Chat, FakeBotApi, ScriptedUser
 
@@ -39,6 +39,7 @@ WHERE: dict[str, tuple[str, str] | None] = {
     "country_name": None,  # asked to type the name of their country
     "choice_step": ("entry", "choose"),
     "list_step": ("safety_plan", "warning_signs"),
+    "contacts_step": ("safety_plan", "people_to_ask"),
     "review": ("safety_plan", "review"),
 }
 INACCESSIBLE = 10**6  # a message the bot can't see any more: Telegram sends a stub for it
@@ -52,7 +53,8 @@ FULL_ENOUGH = 20  # answers in step 1 after which a fresh person takes over
 class Hostile:
     label: str
     send: Callable[[ScriptedUser, FakeBotApi], Awaitable[Any]]
-    typed: str | None = None  # text that may become an answer
+    typed: str | None = None  # text that may become answers
+    contact: bool = False  # a shared contact: an answer in a step about people
 
 
 def text(value: str) -> Hostile:
@@ -74,8 +76,8 @@ def callback(data: str, *, on_a_gone_message: bool = False) -> Hostile:
     return Hostile(f"callback {data[:40]!r}{where}", press)
 
 
-def media(kind: str, fields: Callable[[FakeBotApi], JSON]) -> Hostile:
-    return Hostile(kind, lambda user, api: user.send_raw(fields(api), f"[{kind}]"))
+def media(kind: str, fields: Callable[[FakeBotApi], JSON], *, contact: bool = False) -> Hostile:
+    return Hostile(kind, lambda user, api: user.send_raw(fields(api), f"[{kind}]"), contact=contact)
 
 
 def edit(value: str) -> Hostile:
@@ -361,10 +363,12 @@ MEDIA = [
                 "last_name": "\ud800",
             }
         },
+        contact=True,
     ),
     media(
         "contact with odd digits",
         lambda api: {"contact": {"phone_number": "²²² ٣٣٣", "first_name": "\u202eSam\u200b"}},
+        contact=True,
     ),
 ]
 
@@ -389,7 +393,8 @@ CASES = [
     (group, position)
     for group in GROUPS
     for position in WHERE
-    if position != "country_name" or group in ("texts", "commands")
+    if position not in ("country_name", "contacts_step")
+    or group in ("texts", "commands" if position == "country_name" else "media")
 ]
 
 
@@ -412,11 +417,13 @@ async def place(user: ScriptedUser, position: str) -> None:
         return
     await start_plan(user)
     await turn(user, FIRST, text=True)
-    if position == "review":
+    if position in ("contacts_step", "review"):
         await turn(user, "Done ›")
         await turn(user, SECOND, text=True)
         await turn(user, "Done ›")
-        for _ in range(5):
+        await turn(user, "Skip")
+    if position == "review":
+        for _ in range(4):
             await turn(user, "Skip")
 
 
@@ -424,8 +431,28 @@ def where(draft: Draft | None) -> tuple[str, str] | None:
     return None if draft is None else (draft.flow, draft.snapshot.state)
 
 
-def items(draft: Draft | None, step: str = "warning_signs") -> list[Any]:
+def items(draft: Draft | None, step: str) -> list[Any]:
     return list(draft.snapshot.answers.get(step) or []) if draft else []
+
+
+@dataclass(frozen=True)
+class ListStep:
+    """A step where typed lines become answers: which answer a line makes, what shows of it."""
+
+    id: str
+    heading: str
+    answer: Callable[[str], Any]
+    shown: Callable[[Any], str]
+
+
+LIST_STEPS = {
+    "list_step": ListStep(
+        "warning_signs", "Step 1 of 7", lambda line: {"text": line}, lambda item: item["text"]
+    ),
+    "contacts_step": ListStep(
+        "people_to_ask", "Step 4 of 7", parse_contact, lambda item: item["name"]
+    ),
+}
 
 
 class Scene:
@@ -490,9 +517,13 @@ class Scene:
         reply = await self.answered(user, hostile.label)
         after = await self.draft(user)
         assert_nothing_lost(before, after, hostile.label)
-        if self.position == "list_step":
-            assert_kept_or_refused(hostile, before, after, reply)
-        moved = where(after) != WHERE[self.position] or len(items(after)) >= FULL_ENOUGH
+        step = LIST_STEPS.get(self.position)
+        if step is not None:
+            assert_kept_or_refused(
+                step, hostile, items(before, step.id), items(after, step.id), reply
+            )
+        full = step is not None and len(items(after, step.id)) >= FULL_ENOUGH
+        moved = where(after) != WHERE[self.position] or full
         if moved or (self.position == "country_name" and await self.pending(user) != "region_text"):
             self.person = None
         return reply
@@ -503,7 +534,7 @@ class Scene:
             draft = await self.draft(user)
             await user.send("/myplan")
             shown = joined(await self.answered(user, "a follow-up /myplan"))
-            if draft is not None and draft.flow == "safety_plan":
+            if where(draft) in (WHERE["list_step"], WHERE["review"]):
                 assert FIRST in shown, user.transcript()
 
 
@@ -521,25 +552,30 @@ def assert_nothing_lost(before: Draft | None, after: Draft | None, label: str) -
 
 
 def assert_kept_or_refused(
-    hostile: Hostile, before: Draft | None, after: Draft | None, reply: list[BotMessage]
+    step: ListStep, hostile: Hostile, before: list[Any], after: list[Any], reply: list[BotMessage]
 ) -> None:
-    """In a list step only typed words become answers, shown back exactly, or a kind no."""
-    added = [item for item in items(after) if item not in items(before)]
+    """Only typed words (or a contact, where people go) become answers, shown back exactly;
+    or they get a kind no."""
+    added = [item for item in after if item not in before]
     typed = clean_text(hostile.typed) if hostile.typed is not None else None
+    shown = joined(reply)
+    if hostile.contact and step.id == "people_to_ask":
+        assert len(added) == 1, added
+        assert step.shown(added[0]) in shown, shown
+        return
     if typed is None or typed.startswith("/"):
         assert not added, f"{hostile.label} was saved as an answer: {added}"
         return
     lines = [" ".join(line.split()) for line in typed.splitlines()]
-    lines = [line for line in lines if line]
-    assert all(item in [{"text": line} for line in lines] for item in added), added
-    shown = joined(reply)
-    if "Step 1 of 7" not in shown:
+    answers = [step.answer(line) for line in lines if line]
+    assert all(item in answers for item in added), added
+    if step.heading not in shown:
         return  # a check-in about safety came first; its wording is not ours to test
     if added:
-        assert all(item["text"] in shown for item in added), shown
+        assert all(step.shown(item) in shown for item in added), shown
     else:
         refused = any(notice in shown for notice in (TOO_LONG, TOO_MANY, NOTHING_TYPED))
-        assert refused or all({"text": line} in items(before) for line in lines), shown
+        assert refused or all(answer in before for answer in answers), shown
 
 
 # --- the tests --------------------------------------------------------------------------------
@@ -579,7 +615,7 @@ async def test_a_lone_surrogate_is_kept_as_a_replacement_character(
     reply = await scene.send(text("half an emoji \ud83d here"))
     assert "• half an emoji \ufffd here" in reply[-1].text
     draft = await scene.draft(scene.people[0])
-    assert {"text": "half an emoji \ufffd here"} in items(draft)
+    assert {"text": "half an emoji \ufffd here"} in items(draft, "warning_signs")
 
 
 async def test_a_command_for_another_bot_is_never_an_answer(
