@@ -43,7 +43,7 @@ WHERE: dict[str, tuple[str, str] | None] = {
     "review": ("safety_plan", "review"),
 }
 INACCESSIBLE = 10**6  # a message the bot can't see any more: Telegram sends a stub for it
-FULL_ENOUGH = 20  # answers in step 1 after which a fresh person takes over
+FULL_ENOUGH = 20  # answers in a list step after which a fresh person takes over
 
 
 # --- the inputs ---------------------------------------------------------------------------
@@ -394,7 +394,8 @@ CASES = [
     for group in GROUPS
     for position in WHERE
     if position not in ("country_name", "contacts_step")
-    or group in ("texts", "commands" if position == "country_name" else "media")
+    or group == "texts"
+    or (group, position) == ("media", "contacts_step")
 ]
 
 
