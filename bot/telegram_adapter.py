@@ -300,8 +300,8 @@ def _for_another_bot(target: str, username: str | None) -> bool:
 
 
 def _kind(message: TgMessage) -> str:
-    """What a message holds that is not text; an animation and a venue come first, because
-    Telegram also sends them as a document and a location."""
+    """What a message holds instead of text."""
+    # An animation also comes as a document, and a venue as a location: they go first.
     for kind in (
         "animation",
         "venue",

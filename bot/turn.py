@@ -560,7 +560,8 @@ class Turn:
             self.person.region, self.person.subdivision = part.split("-")[0], part
             return self.region_set()
         codes = match_country(text, self.language)
-        self.person.pending = None if codes else "region_text"  # "try again" is typed
+        if not codes:
+            self.person.pending = "region_text"  # "try again" means typing it again
         return [region_picker.offer_matches(codes, self.t, self.language)]
 
     def set_subdivision(self, code: str) -> list[Screen]:
