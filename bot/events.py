@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.screens import Screen
@@ -53,3 +54,22 @@ class Unsupported:
 
 
 Event = Command | Typed | Press | ContactShared | Unsupported
+
+
+_UNPAIRED_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but \t \n \r
+# Spaces, and invisible marks: zero-width, joiners, direction marks and overrides, BOM.
+_BLANK = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace() and ch != "\n") + (
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+def clean_text(text: str) -> str:
+    """What a person sent, made safe to store, show and send back; adapters call it first.
+
+    An unpaired surrogate (which no UTF-8 encoder takes) becomes U+FFFD; control characters
+    go, except tabs and line breaks; spaces and invisible marks are trimmed from the ends of
+    each line, so a line of zero-width spaces is empty, and /myplan after one is the command.
+    """
+    text = _CONTROL.sub("", _UNPAIRED_SURROGATE.sub("\ufffd", text))
+    return "\n".join(line.strip(_BLANK) for line in text.split("\n"))

@@ -195,6 +195,7 @@ _SCORE_EXACT: Final = 0
 _SCORE_PREFIX: Final = 1
 _SCORE_WORD_PREFIX: Final = 2
 _SCORE_SUBSTRING: Final = 3
+_LONGEST_NAME: Final = 100  # longer than any country's name: not one, and slow to compare
 
 
 def suggested_regions(
@@ -232,7 +233,7 @@ def match_country(text: str, locale: str | None, limit: int = 5) -> list[str]:
     shows the international fallback). Garbage gives [].
     """
     query = _normalise(text)
-    if len(query) < 2 or limit <= 0:
+    if not 2 <= len(query) <= _LONGEST_NAME or limit <= 0:
         return []
     index = _name_index(_locale_key(locale))
     known = load_directory().regions
@@ -267,6 +268,11 @@ def match_country(text: str, locale: str | None, limit: int = 5) -> list[str]:
         best.items(), key=lambda item: (item[1][0], item[0] not in known, item[1][1], item[0])
     )
     return [code for code, _ in ranked[:limit]]
+
+
+def is_country_code(code: str) -> bool:
+    """True for an ISO 3166-1 alpha-2 code of a country ("GB"); False for "gb", "ZZ", "ÄÖ"."""
+    return code in _country_codes()
 
 
 def subdivision_hint(text: str) -> str | None:

@@ -40,8 +40,8 @@ Dialer = Callable[[str], str]  # writes a phone number so a tap dials it
 
 
 def visible_length(markup: str) -> int:
-    """Telegram counts characters after parsing HTML: tags are free, &amp; is one."""
-    return len(html.unescape(_TAG.sub("", markup)))
+    """Telegram counts UTF-16 units after parsing HTML: tags are free, &amp; is one, 😀 two."""
+    return len(html.unescape(_TAG.sub("", markup)).encode("utf-16-le")) // 2
 
 
 def pack(blocks: Iterable[str], limit: int = TEXT_LIMIT - 96) -> list[str]:

@@ -39,7 +39,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.events import Command, Event, Press, Reply, Unsupported, Who
+from bot.events import Command, Event, Press, Reply, Unsupported, Who, clean_text
 from bot.i18n import Catalogs
 from bot.runtime import Runtime
 from bot.screens import ContactCard, Message, Screen
@@ -142,11 +142,12 @@ class TelegramAdapter:
             return
         event: Event
         if message.text is not None:
-            event = _command(message.text, context.bot.username) or Typed(message.text)
+            text = clean_text(message.text)
+            event = _command(text, context.bot.username) or Typed(text)
         elif message.contact is not None:
             contact = message.contact
             name = " ".join(filter(None, [contact.first_name, contact.last_name]))
-            event = ContactShared(name, contact.phone_number)
+            event = ContactShared(clean_text(name), clean_text(contact.phone_number))
         else:
             event = Unsupported(_kind(message))
         log.info("update %s: %s", update.update_id, type(event).__name__)
@@ -165,15 +166,18 @@ class TelegramAdapter:
         if query is None:
             return
         await query.answer()  # first: the client shows a spinner until we do
-        pressed = query.message if isinstance(query.message, TgMessage) else None
-        if pressed is None or pressed.chat.type != "private":
+        message = query.message
+        if message is None or message.chat.type != "private":
             return
-        reply = await self.service.handle(self.who(update), Press(query.data or ""))
-        await self.send(context.bot, pressed.chat_id, reply, pressed=pressed)
+        # A message too old for the bot to see can't be edited; its button is still answered.
+        pressed = message if isinstance(message, TgMessage) and message.is_accessible else None
+        reply = await self.service.handle(self.who(update), Press(clean_text(query.data or "")))
+        await self.send(context.bot, message.chat.id, reply, pressed=pressed)
 
     async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
-        if message is None:
+        parts = _command_parts(message.text or "") if message else None
+        if message is None or parts is None or _for_another_bot(parts[1], context.bot.username):
             return
         catalogs: Catalogs = self.service.catalogs
         user = update.effective_user
@@ -272,25 +276,46 @@ class TelegramAdapter:
 
 
 def _command(text: str, username: str | None) -> Command | None:
+    """A command, or None for text. Another bot's ("/myplan@OtherBot") is not one we know."""
+    parts = _command_parts(text)
+    if parts is None:
+        return None
+    name, target, arg = parts
+    if _for_another_bot(target, username):
+        name = f"{name}@{target}"
+    return Command(name.lower(), arg)
+
+
+def _command_parts(text: str) -> tuple[str, str, str] | None:
+    """("myplan", "OtherBot", "x") for "/myplan@OtherBot x"; None for text."""
     if not text.startswith("/"):
         return None
-    head, _, arg = text.partition(" ")
+    head, *rest = text.split(maxsplit=1)
     name, _, target = head[1:].partition("@")
-    if target and username and target.lower() != username.lower():
-        return None
-    return Command(name.lower(), arg.strip())
+    return name, target, rest[0] if rest else ""
+
+
+def _for_another_bot(target: str, username: str | None) -> bool:
+    return bool(target and username and target.lower() != username.lower())
 
 
 def _kind(message: TgMessage) -> str:
+    """What a message holds instead of text."""
+    # An animation also comes as a document, and a venue as a location: they go first.
     for kind in (
+        "animation",
+        "venue",
         "sticker",
         "photo",
         "voice",
+        "video_note",
         "video",
         "audio",
         "document",
         "location",
-        "animation",
+        "poll",
+        "dice",
+        "story",
     ):
         if getattr(message, kind, None):
             return kind

@@ -9,9 +9,10 @@ import os
 import re
 from typing import Protocol, TextIO
 
-from bot.events import Command, Event, Press, Who
+from bot.events import Command, Event, Press, Who, clean_text
 from bot.runtime import Runtime
 from bot.screens import Button, ContactCard, Screen
+from bot.tokens import small_number
 from flows.engine import Typed
 from flows.model import N_
 
@@ -52,9 +53,11 @@ def show(screens: list[Screen], out: TextIO) -> list[Button]:
 
 
 def parse_line(line: str, buttons: list[Button]) -> Event | None:
+    line = clean_text(line)
     text = line.strip()
-    if text.isdigit() and 1 <= int(text) <= len(buttons):
-        return Press(buttons[int(text) - 1].token)
+    number = small_number(text)
+    if number is not None and 1 <= number <= len(buttons):
+        return Press(buttons[number - 1].token)
     if text.startswith("/"):
         name, _, arg = text[1:].partition(" ")
         return Command(name.lower(), arg.strip())

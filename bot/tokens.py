@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 MAX_BYTES = 64
 ACTION = "x"
-_FLOW_TAG = re.compile(r"^([a-z]{2})(\d+)$")
+_FLOW_TAG = re.compile(r"([a-z]{2})([0-9]{1,6})")
+_SMALL_NUMBER = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,23 @@ def action_token(name: str, arg: str = "") -> str:
 
 def parse(token: str) -> FlowButton | ActionButton | None:
     """None for anything we did not make: a forged or garbled button is just stale."""
+    if len(token.encode(errors="replace")) > MAX_BYTES:
+        return None
     parts = token.split("|", 2)
     if len(parts) != 3:
         return None
     tag, middle, last = parts
     if tag == ACTION:
         return ActionButton(middle, last)
-    match = _FLOW_TAG.match(tag)
+    match = _FLOW_TAG.fullmatch(tag)
     if not match or not middle:
         return None
     return FlowButton(match.group(1), int(match.group(2)), middle, last)
+
+
+def small_number(text: str) -> int | None:
+    """A number a button carries ("3"); None for anything else: "²", "٣", "-1", "1e9"."""
+    return int(text) if _SMALL_NUMBER.fullmatch(text) else None
 
 
 def _checked(token: str) -> str:

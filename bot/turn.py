@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from babel import Locale
 
 from bot import region_picker
+from bot.crisis.detection import detect
 from bot.crisis.response import CALLED, SAFE
 from bot.crisis.safety_answer import reads_as_safe
 from bot.crisis_lines import crisis_lines, place_for
@@ -17,11 +18,16 @@ from bot.events import Command, Event, Press, Unsupported, Who
 from bot.helplines import region_display_name
 from bot.i18n import Translator
 from bot.outreach import Organisation, OutreachLink, offer_label, organisation
-from bot.regions import match_country, subdivision_hint, subdivisions_that_matter
+from bot.regions import (
+    is_country_code,
+    match_country,
+    subdivision_hint,
+    subdivisions_that_matter,
+)
 from bot.render import SERVICE_PREFIX, Place, StepRenderer, pack, plan_blocks, urgent_blocks
 from bot.screens import Button, Message, Screen, rows
 from bot.store import Draft, Record, SavedPlan
-from bot.tokens import ActionButton, FlowButton, action_token, parse
+from bot.tokens import ActionButton, FlowButton, action_token, parse, small_number
 from bot.wording import (
     CANT_READ,
     CONTACT_NOT_HERE,
@@ -97,7 +103,7 @@ class Turn:
         if self.record.draft is not None:
             self.held_over, self.record.draft.held = self.record.draft.held, None
         pending = self.person.pending
-        if not isinstance(event, Press) and pending != "region_text":
+        if not isinstance(event, Press):
             self.person.pending = None
         match event:
             case Command(name="start", arg=arg):
@@ -125,8 +131,7 @@ class Turn:
             case Typed() | ContactShared() if pending == PAUSED:
                 self.person.pending = PAUSED  # until they carry on
                 return await self.answer(event, paused=True)
-            case Typed(text=text) if pending == "region_text":
-                self.person.pending = None
+            case Typed(text=text) if pending == "region_text" and not detect(text, self.language):
                 return self.typed_country(text)
             case Typed() | ContactShared():
                 return await self.answer(event)
@@ -174,7 +179,7 @@ class Turn:
             return self.sos()
         if name == "begin":
             return self.start_over()
-        if name == "edit":
+        if name == "edit" and arg in PLAN_ORDER:
             return await self.edit_plan(arg)
         if name == "lang" and arg in self.service.catalogs.languages:
             self.person.language = arg
@@ -299,12 +304,13 @@ class Turn:
         link = OutreachLink.decode(self.person.start_payload or "")
         return organisation(link.org) if link else None
 
-    async def pick_service(self, index: str) -> list[Screen]:
+    async def pick_service(self, value: str) -> list[Screen]:
         """A local service tapped as a suggestion: added as if the person had typed it."""
         services = self.organisation.services if self.organisation else ()
-        if not index.isdigit() or int(index) >= len(services):
+        index = small_number(value)
+        if index is None or index >= len(services):
             return [self.say(STALE_BUTTON), *self.carry_on()]
-        service = services[int(index)]
+        service = services[index]
         draft = self.draft()
         assert draft is not None
         step = self.service.engines[draft.flow].flow.step(draft.snapshot.state)
@@ -558,8 +564,7 @@ class Turn:
     # --- region ----------------------------------------------------------------------
 
     def set_region(self, code: str) -> list[Screen]:
-        code = code.upper()
-        if len(code) != 2 or not code.isalpha():
+        if not is_country_code(code):
             return [self.say(STALE_BUTTON), *self.carry_on()]
         self.person.region, self.person.subdivision = code, None
         self.person.pending = None
@@ -575,11 +580,13 @@ class Turn:
             self.person.region, self.person.subdivision = part.split("-")[0], part
             return self.region_set()
         codes = match_country(text, self.language)
+        if not codes:
+            self.person.pending = "region_text"  # "try again" means typing it again
         return [region_picker.offer_matches(codes, self.t, self.language)]
 
     def set_subdivision(self, code: str) -> list[Screen]:
         region = self.person.region
-        if region is None or not (code == region or code.startswith(f"{region}-")):
+        if region is None or not (code == region or code in subdivisions_that_matter(region)):
             return [self.say(STALE_BUTTON), *self.carry_on()]
         self.person.subdivision = None if code == region else code
         return self.region_set()

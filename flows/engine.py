@@ -368,7 +368,7 @@ class Engine:
 
     def _remove(self, step: Step, snap: Snapshot, items: list[Any], ref: str) -> Outcome:
         index, _, digest = ref.partition(":")
-        if not index.isdigit() or int(index) >= len(items):
+        if not (index.isascii() and index.isdigit()) or int(index) >= len(items):
             return self._notice(snap, STALE)
         if item_fingerprint(items[int(index)]) != digest:
             return self._notice(snap, STALE)

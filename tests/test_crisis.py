@@ -614,3 +614,9 @@ def test_a_slot_that_uses_itself_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(CrisisDataError, match="uses itself"):
         load_lexicon(path)
+
+
+def test_invisible_characters_inside_words_do_not_hide_danger() -> None:
+    signal = detect("i'm going to k\u200bill my\u200dself tonight", "en")
+    assert signal is not None
+    assert signal.kind == "intent_now"

@@ -53,6 +53,8 @@ class CrisisSignal:
 
 # Mapped before NFKC, which would turn the spacing accents into a space and a combining mark.
 _APOSTROPHE_VARIANTS: Final = re.compile("[’‘ʼʹ′`´＇‛]")
+# Zero-width and invisible formatting characters: "k\u200bill" is still "kill".
+_INVISIBLE: Final = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _LIGATURES: Final = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d"}
 # Accented Latin letters and their base letter. Only Latin: й, ї, є, ґ must stay as they are.
 _UNACCENTED: Final = {
@@ -108,7 +110,7 @@ def _clean(text: str, *, keep_breaks: bool) -> str:
         return text.translate(_ASCII_TO_WORDS)
     if text.isascii():
         return _spaced_breaks(text.translate(_ASCII_TO_KEY), keep=True)
-    text = _APOSTROPHE_VARIANTS.sub("'", text)
+    text = _INVISIBLE.sub("", _APOSTROPHE_VARIANTS.sub("'", text))
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text).casefold()
     text = _LATIN_ACCENTED.sub(lambda m: _UNACCENTED[m.group()], text)

@@ -357,6 +357,13 @@ class Chat:
         """The Telegram JSON of a live (not deleted) message, user's or bot's."""
         return self._stored.get(message_id)
 
+    def user_message_ids(self, user_id: int) -> list[int]:
+        return [
+            message_id
+            for message_id, message in sorted(self._stored.items())
+            if message.get("from", {}).get("id") == user_id
+        ]
+
     def bot_message(self, message_id: int) -> BotMessage | None:
         return self._bot_messages.get(message_id)
 
@@ -600,6 +607,28 @@ class FakeBotApi:
             kind = "supergroup" if chat_id <= -(10**12) else "group"
             self._chats[chat_id] = Chat({"id": chat_id, "type": kind, "title": title})
         return self._chats[chat_id]
+
+    def channel(self, chat_id: int, title: str = "Test channel") -> Chat:
+        """A channel with the bot as an admin; channel ids are at or below -10**12."""
+        if chat_id > -(10**12):
+            raise ValueError("channel ids are at or below -10**12")
+        if chat_id not in self._chats:
+            self._chats[chat_id] = Chat({"id": chat_id, "type": "channel", "title": title})
+        return self._chats[chat_id]
+
+    async def post_in_channel(self, chat: Chat, fields: JSON) -> int:
+        """A post in a channel: no sender but the channel, and a ``channel_post`` update."""
+        message: JSON = {
+            "message_id": chat.next_message_id(),
+            "sender_chat": chat.json,
+            "chat": chat.json,
+            "date": int(time.time()),
+            **fields,
+        }
+        chat.store_user_message(message)
+        chat.log(f"channel post #{message['message_id']}: {sorted(fields)}")
+        await self.push_update({"channel_post": message})
+        return int(message["message_id"])
 
     def chat(self, chat_id: int) -> Chat:
         return self._chats[chat_id]

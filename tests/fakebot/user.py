@@ -142,6 +142,10 @@ class ScriptedUser:
             fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return await self._post(chat, fields, text)
 
+    async def send_raw(self, fields: JSON, summary: str, *, chat: Chat | None = None) -> int:
+        """Send a message with any content fields (a video, a poll, a dice...), as a client can."""
+        return await self._post(chat, fields, summary)
+
     async def send_sticker(self, emoji: str = "👍", *, chat: Chat | None = None) -> int:
         file = self._api.add_file("sticker.webp", b"RIFF....WEBP", "image/webp")
         sticker = {
@@ -217,6 +221,10 @@ class ScriptedUser:
         if user_id is not None:
             contact["user_id"] = user_id
         return await self._post(chat, {"contact": contact}, f"[contact {phone_number}]")
+
+    def own_message_ids(self, chat: Chat | None = None) -> list[int]:
+        """Ids of this user's live messages in ``chat`` (default: private), oldest first."""
+        return (chat or self.private_chat).user_message_ids(self.id)
 
     async def edit(self, message_id: int, new_text: str, *, chat: Chat | None = None) -> None:
         """Edit one of this user's own text messages (an ``edited_message`` update)."""
