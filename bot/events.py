@@ -48,9 +48,13 @@ class Reply:
 
 @dataclass(frozen=True)
 class Unsupported:
-    """A sticker, photo, voice note, file or location: things a step can't take."""
+    """A sticker, photo, voice note, file, location or an edit: things a step can't take.
+
+    `text` is an edit's new words or a caption: never an answer, but read for danger.
+    """
 
     what: str
+    text: str = ""
 
 
 Event = Command | Typed | Press | ContactShared | Unsupported

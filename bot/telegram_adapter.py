@@ -149,7 +149,7 @@ class TelegramAdapter:
             name = " ".join(filter(None, [contact.first_name, contact.last_name]))
             event = ContactShared(clean_text(name), clean_text(contact.phone_number))
         else:
-            event = Unsupported(_kind(message))
+            event = Unsupported(_kind(message), clean_text(message.caption or ""))
         log.info("update %s: %s", update.update_id, type(event).__name__)
         reply = await self.service.handle(self.who(update), event)
         await self.send(context.bot, message.chat_id, reply)
@@ -158,7 +158,8 @@ class TelegramAdapter:
         edited = update.edited_message
         if edited is None or update.effective_user is None:
             return
-        reply = await self.service.handle(self.who(update), Unsupported("edit"))
+        words = clean_text(edited.text or edited.caption or "")
+        reply = await self.service.handle(self.who(update), Unsupported("edit", words))
         await self.send(context.bot, edited.chat_id, reply)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

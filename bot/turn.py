@@ -102,6 +102,10 @@ class Turn:
     async def run(self, event: Event) -> list[Screen]:
         if self.record.draft is not None:
             self.held_over, self.record.draft.held = self.record.draft.held, None
+        if isinstance(event, Unsupported) and event.text:
+            found = self.crisis.signal(event.text, None)
+            if found is not None:  # an edit or a caption is never an answer, but it is heard
+                return self.crisis.respond(found, event.text, None)
         pending = self.person.pending
         if not isinstance(event, Press):
             self.person.pending = None

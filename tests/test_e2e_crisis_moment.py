@@ -406,3 +406,17 @@ async def test_each_kind_of_danger_gets_its_response_everywhere_twice(
         assert LAST_WORDS[kind].format(em=emergency) in shown[-1].text
         if kind != "thoughts":
             assert cards(shown)[0] == ("Emergency", emergency)
+
+
+async def test_danger_in_an_edit_or_a_photo_caption_is_heard(api: FakeBotApi, bot: Runtime) -> None:
+    user = api.user(user_id=9701)
+    await start_plan(user)
+    first = await user.send("Not sleeping")
+    await user.reply()
+    await user.edit(first, INTENT)
+    edited = await user.reply()
+    assert_intent_response(edited, "911", "988")
+    assert await saved_draft_items(bot, user) == [{"text": "Not sleeping"}]  # never an answer
+    await user.send_photo(caption=PILLS)
+    captioned = await user.reply()
+    assert_overdose_response(captioned, "911")
