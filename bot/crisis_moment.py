@@ -15,6 +15,7 @@ from bot.crisis.detection import CrisisSignal, detect
 from bot.crisis.response import (
     ALWAYS_ANSWERED,
     CALLED,
+    CALLED_NOT_YET,
     CALLED_THANKS,
     CALLED_YES,
     GLAD,
@@ -114,9 +115,12 @@ class CrisisMoment:
         if found is not None:
             return self.respond(found, text, draft)
         action, _, nonce = pending.partition(":")
-        choice = SAFE_OK if reads_as_safe(text, self.turn.language) else SAFE_NOT
+        yes = reads_as_safe(text, self.turn.language)
         if action == CALLED:
-            choice = CALLED_YES if choice == SAFE_OK else "notyet"
+            choice = CALLED_YES if yes else CALLED_NOT_YET
+        else:
+            choice = SAFE_OK if yes else SAFE_NOT
+        self.turn.person.pending = pending  # the question answered is the one waiting
         return await self.answered(action, f"{nonce}:{choice}")
 
     async def answered(self, action: str, arg: str) -> list[Screen]:

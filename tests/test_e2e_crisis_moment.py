@@ -420,3 +420,19 @@ async def test_danger_in_an_edit_or_a_photo_caption_is_heard(api: FakeBotApi, bo
     await user.send_photo(caption=PILLS)
     captioned = await user.reply()
     assert_overdose_response(captioned, "911")
+
+
+async def test_a_typed_yes_at_the_check_in_counts_as_safe_in_this_step(
+    api: FakeBotApi, bot: Runtime
+) -> None:
+    user = api.user(user_id=9702)
+    await start_plan(user)
+    await turn(user, INTENT, text=True)
+    answered = await turn(user, "yes im safe", text=True)
+    assert answered[-1].button_labels == ["Add it to my plan", "Leave it out"]
+    left_out = await turn(user, "Leave it out")
+    assert "Step 1 of 7" in left_out[-1].text
+    assert INTENT not in left_out[-1].text
+    again = await turn(user, INTENT, text=True)  # quiet now, in this step: an answer
+    assert ARE_YOU_SAFE not in joined(again)
+    assert INTENT in again[-1].text
