@@ -127,7 +127,7 @@ class Turn:
             case Command(name="language"):
                 return [self.ask_language()]
             case Command():
-                return [self.say(UNKNOWN_COMMAND), *self.carry_on()]
+                return [self.say(UNKNOWN_COMMAND, way_out=True), *self.carry_on()]
             case Press(token=token):
                 return await self.press(token)
             case Typed(text=text) if pending and pending.startswith((f"{SAFE}:", f"{CALLED}:")):
@@ -142,7 +142,7 @@ class Turn:
             case Unsupported(what="edit"):
                 return [self.say(EDITS_IGNORED), *self.carry_on()]
             case Unsupported():
-                return [self.say(CANT_READ), *self.carry_on()]
+                return [self.say(CANT_READ, way_out=True), *self.carry_on()]
         return self.carry_on()  # pragma: no cover - every event kind is matched above
 
     async def press(self, token: str) -> list[Screen]:

@@ -17,6 +17,7 @@ import pytest
 from bot.i18n import load_catalogs
 from bot.render import Place, medical_help_card, overdose_card
 from bot.runtime import Runtime
+from flows.entry import NOT_SAFE
 from tests.e2e import build_whole_plan, database_down, joined, start_plan, turn
 from tests.fakebot import BotMessage, FakeBotApi, ScriptedUser
 
@@ -436,3 +437,25 @@ async def test_a_typed_yes_at_the_check_in_counts_as_safe_in_this_step(
     again = await turn(user, INTENT, text=True)  # quiet now, in this step: an answer
     assert ARE_YOU_SAFE not in joined(again)
     assert INTENT in again[-1].text
+
+
+@pytest.mark.parametrize(
+    ("language", "country", "number"),
+    [("es", "España", "024"), ("uk", "Україна", "7333"), ("fr", "France", "3114")],
+)
+async def test_not_safe_by_button_with_a_region_in_other_languages(
+    api: FakeBotApi, bot: Runtime, language: str, country: str, number: str
+) -> None:
+    user = api.user(user_id=9800 + len(language + country), language_code=language)
+    t = load_catalogs().translator(language)
+    await turn(user, "/region", text=True)
+    await turn(user, country)
+    await turn(user, "/start", text=True)
+    await turn(user, t.pgettext("button", "Continue"))
+    shown = sent(await turn(user, t.gettext(NOT_SAFE)))
+    assert number in joined(shown)
+    assert cards(shown)[0][0] == t.pgettext("contact", "Emergency")
+    assert t.gettext("What would you like to make?") not in joined(shown)
+    assert shown[-1].button_labels == [t.pgettext("button", "Make a plan")]
+    made = await turn(user, t.pgettext("button", "Make a plan"))
+    assert t.gettext("What would you like to make?") in made[-1].text
