@@ -56,7 +56,8 @@ class Conversations:
             log.error("storage unavailable: %s", type(error).__name__)
             return Reply(self._storage_down(who, event))
         self._remember(who.key, record)
-        return Reply(screens, in_place=turn.fresh_press and len(screens) == 1)
+        sos = isinstance(event, Command) and event.name == "sos"
+        return Reply(screens, in_place=turn.fresh_press and len(screens) == 1, urgent=sos)
 
     def _remember(self, key: str, record: Record) -> None:
         if record.erased:
