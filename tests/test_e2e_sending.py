@@ -163,7 +163,7 @@ async def test_an_unchanged_screen_shows_nothing(api: FakeBotApi, bot: Runtime) 
 async def test_a_failed_keyboard_removal_does_not_stop_the_reply(
     api: FakeBotApi, bot: Runtime
 ) -> None:
-    """"Not safe" answers with new messages, after taking the buttons off the question."""
+    """ "Not safe" answers with new messages, after taking the buttons off the question."""
     user = api.user(user_id=8304)
     await turn(user, "/start", text=True)
     await turn(user, "Continue")
