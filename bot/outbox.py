@@ -9,20 +9,22 @@ Why our own rate limiter instead of PTB's ``AIORateLimiter``:
 
 What it does instead, for each call:
 
-* Each chat is paced: about one message a second sustained, a burst of a few allowed, as
-  Telegram documents for one chat.
+* Each chat is paced: about one message a second sustained after a burst of 20 (Telegram
+  documents one a second per chat and tolerates short bursts; one reply showing a long plan
+  is a burst). Edits and button answers are not messages and are not paced.
 * A 429 pauses only the chat it names, for its ``retry_after``, and the call is made again.
   Only a 429 for a call without a chat (Telegram speaking about the bot as a whole) pauses
   every call.
 * When Telegram refuses calls for several chats within a second, the bot has met an overall
-  limit: for a while, calls go out at most ``pressure_rate`` a second in total.
+  limit: for a while, calls to chats go out at most PRESSURE_RATE a second in total.
 * Crisis replies (``rate_limit_args={"urgent": True}``, from ``Reply.urgent``) go first: they
-  wait for no pace, only for a pause Telegram asked for; while one waits, no plan-building call
-  to the same chat (or, under overall pressure, to any chat) goes before it. The calls they
-  overtake pay for them: an urgent call still uses up its chat's and the overall allowance.
+  wait for no pace, only for a pause Telegram asked for; while one that may go is waiting, no
+  other call goes before it. The calls they overtake pay for them: an urgent call still uses
+  up its chat's and the overall allowance.
 * 5xx answers, timeouts and network errors are retried with backoff (0.2 s, doubling, capped),
-  a few times; crisis replies a few times more. A send retried after a timeout may, rarely,
-  arrive twice (Telegram had it, its answer was lost): for someone in crisis, twice beats never.
+  a few times; crisis replies a few times more, and they follow more 429s. A send retried
+  after a timeout may, rarely, arrive twice (Telegram had it, its answer was lost): for
+  someone in crisis, twice beats never.
 * Once the application stops (SIGTERM), a call that would wait longer than a short grace is
   given up and logged, so shutting down takes seconds, not a flood wait.
 
@@ -105,11 +107,10 @@ class Bucket:
         return self.tokens >= self.burst
 
 
-@dataclass
+@dataclass(eq=False)
 class ChatState:
     pace: Bucket
     paused_until: float = 0.0
-    urgent_waiting: int = 0
     waiting: int = 0
 
 
@@ -125,7 +126,8 @@ class Outbox(BaseRateLimiter[Priority]):
         self._pressure = Bucket(PRESSURE_RATE, PRESSURE_BURST)
         self._pressure_until = 0.0
         self._refusals: deque[tuple[float, int]] = deque()
-        self._urgent_waiting = 0
+        # The chat (None: no chat) of each crisis reply waiting to go.
+        self._urgent: list[ChatState | None] = []
         self._running: Callable[[], bool] = lambda: True
         self._seen_running = False
         self._stopped_at: float | None = None
@@ -155,6 +157,9 @@ class Outbox(BaseRateLimiter[Priority]):
         paced = self.pace and endpoint.startswith("send")
         urgent = bool(rate_limit_args and rate_limit_args.get("urgent")) and self.lane
         tries, floods, backoff = 0, 0, FIRST_BACKOFF
+        most_tries, most_floods = (
+            (URGENT_TRIES, 2 * FLOOD_TRIES) if urgent else (TRIES, FLOOD_TRIES)
+        )
         not_before = 0.0
         while True:
             await self._admit(chat_id, urgent, paced, not_before, endpoint)
@@ -163,7 +168,7 @@ class Outbox(BaseRateLimiter[Priority]):
             except RetryAfter as error:
                 floods += 1
                 self._refused(chat_id, _seconds(error.retry_after))
-                if floods >= FLOOD_TRIES:
+                if floods >= most_floods:
                     raise
                 log.info("%s: Telegram asked to wait %.0f s", endpoint, _seconds(error.retry_after))
                 not_before = 0.0
@@ -171,7 +176,7 @@ class Outbox(BaseRateLimiter[Priority]):
                 if isinstance(error, BadRequest):
                     raise
                 tries += 1
-                if tries >= (URGENT_TRIES if urgent else TRIES):
+                if tries >= most_tries:
                     raise
                 log.info("%s failed (%s); trying again", endpoint, type(error).__name__)
                 not_before = time.monotonic() + backoff
@@ -187,8 +192,8 @@ class Outbox(BaseRateLimiter[Priority]):
         state = self._chat(chat_id)
         if state is not None:
             state.waiting += 1
-            state.urgent_waiting += urgent
-        self._urgent_waiting += urgent
+        if urgent:
+            self._urgent.append(state)
         try:
             while (delay := self._delay(state, urgent, paced, not_before)) > 0:
                 if (stopping or self._stopping()) and not self._may_still_wait(delay):
@@ -199,8 +204,8 @@ class Outbox(BaseRateLimiter[Priority]):
         finally:
             if state is not None:
                 state.waiting -= 1
-                state.urgent_waiting -= urgent
-            self._urgent_waiting -= urgent
+            if urgent:
+                self._urgent.remove(state)
             self._prune()
 
     def _delay(
@@ -211,15 +216,19 @@ class Outbox(BaseRateLimiter[Priority]):
         delay = paused - now
         if urgent:
             return delay
-        if self.lane and state is not None and state.urgent_waiting:
+        if self._urgent_may_go(now):
             delay = max(delay, YIELD)
         if paced and state is not None:
             delay = max(delay, state.pace.delay(now))
-        if self.pace and now < self._pressure_until:
-            if self.lane and self._urgent_waiting:
-                delay = max(delay, YIELD)
+        if self.pace and state is not None and now < self._pressure_until:
             delay = max(delay, self._pressure.delay(now))
         return delay
+
+    def _urgent_may_go(self, now: float) -> bool:
+        """A crisis reply is waiting, and Telegram has not paused its chat (or every call)."""
+        if now < self._paused_until:
+            return False
+        return any(state is None or state.paused_until <= now for state in self._urgent)
 
     def _take(self, state: ChatState | None) -> None:
         now = time.monotonic()

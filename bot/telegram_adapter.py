@@ -39,7 +39,7 @@ from telegram.ext import (
 
 from bot.events import Command, Event, Press, Reply, Unsupported, Who
 from bot.i18n import Catalogs
-from bot.outbox import Outbox, Priority
+from bot.outbox import Outbox, Priority, Undelivered
 from bot.runtime import Runtime
 from bot.screens import ContactCard, Message, Screen
 from flows.engine import ContactShared, Typed
@@ -205,6 +205,8 @@ class TelegramAdapter:
                 await self._show(bot, chat_id, screen, priority)
         except Forbidden:
             log.info("a reply was not sent: the person blocked the bot")
+        except Undelivered:
+            return  # the bot is stopping; the outbox logged it
 
     async def _show(
         self, bot: ExtBot[Any], chat_id: int, screen: Screen, priority: Priority | None
