@@ -272,9 +272,10 @@ How to read this:
   have no rate limiter (PTB defaults); closed-loop users that never pause are exactly what
   per-chat pacing slows down, so safeplan's row is a floor for real people, who read.
 - The /sos scenario: many people build plans while a few send /sos, wait for the reply,
-  pause half a second and send it again; the fake answers 429 (retry after 1 s) above 30
-  calls a second across chats. "(lane)" is the bot as built; "(no lane)" the same bot with
-  crisis replies queued like any other. /sos latency is to the end of the reply."""
+  pause two seconds and send it again (a /sos counts if it was sent before the window
+  closed and answered after it opened, however late); the fake answers 429 (retry after
+  1 s) above 30 calls a second across chats. "(lane)" is the bot as built; "(no lane)" the
+  same bot with crisis replies queued like any other. /sos latency is to the end of the reply."""
 
 
 # -- cProfile breakdown --------------------------------------------------------------------
