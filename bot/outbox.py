@@ -16,7 +16,8 @@ What it does instead, for each call:
   Only a 429 for a call without a chat (Telegram speaking about the bot as a whole) pauses
   every call.
 * When Telegram refuses calls for several chats within a second, the bot has met an overall
-  limit: for a while, calls to chats go out at most PRESSURE_RATE a second in total.
+  limit: for a while, calls to chats go out at most PRESSURE_RATE a second in total, in the
+  order they became ready (none starves).
 * Crisis replies (``rate_limit_args={"urgent": True}``, from ``Reply.urgent``) go first: they
   wait for no pace, only for a pause Telegram asked for; while one that may go is waiting, no
   other call goes before it. The calls they overtake pay for them: an urgent call still uses
@@ -34,6 +35,7 @@ Nothing here reads what a message says; logs name the method and the kind of fai
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
@@ -128,6 +130,8 @@ class Outbox(BaseRateLimiter[Priority]):
         self._refusals: deque[tuple[float, int]] = deque()
         # The chat (None: no chat) of each crisis reply waiting to go.
         self._urgent: list[ChatState | None] = []
+        # Under an overall limit, calls otherwise ready to go, oldest first; the first is set.
+        self._line: deque[asyncio.Event] = deque()
         self._running: Callable[[], bool] = lambda: True
         self._seen_running = False
         self._stopped_at: float | None = None
@@ -188,7 +192,7 @@ class Outbox(BaseRateLimiter[Priority]):
         self, chat_id: int | None, urgent: bool, paced: bool, not_before: float, endpoint: str
     ) -> None:
         """Wait until this call may go, then count it against its chat and the overall pace."""
-        stopping = self._stopping()  # also notes that the application runs
+        self._stopping()  # notes that the application runs
         state = self._chat(chat_id)
         if state is not None:
             state.waiting += 1
@@ -196,10 +200,9 @@ class Outbox(BaseRateLimiter[Priority]):
             self._urgent.append(state)
         try:
             while (delay := self._delay(state, urgent, paced, not_before)) > 0:
-                if (stopping or self._stopping()) and not self._may_still_wait(delay):
-                    log.warning("%s given up: the bot is stopping", endpoint)
-                    raise Undelivered("the bot is stopping")
-                await asyncio.sleep(min(delay, SLICE))
+                await self._pause(delay, endpoint)
+            if not urgent and self._pressured(state):
+                await self._wait_in_line(state, paced, not_before, endpoint)
             self._take(state if paced else None)
         finally:
             if state is not None:
@@ -220,9 +223,43 @@ class Outbox(BaseRateLimiter[Priority]):
             delay = max(delay, YIELD)
         if paced and state is not None:
             delay = max(delay, state.pace.delay(now))
-        if self.pace and state is not None and now < self._pressure_until:
-            delay = max(delay, self._pressure.delay(now))
         return delay
+
+    def _pressured(self, state: ChatState | None) -> bool:
+        return self.pace and state is not None and time.monotonic() < self._pressure_until
+
+    async def _wait_in_line(
+        self, state: ChatState | None, paced: bool, not_before: float, endpoint: str
+    ) -> None:
+        """Under an overall limit, calls take turns, oldest first, so that none starves."""
+        turn = asyncio.Event()
+        self._line.append(turn)
+        self._line[0].set()
+        try:
+            while True:
+                if not turn.is_set():
+                    await self._pause(SLICE, endpoint, turn)
+                    continue
+                now = time.monotonic()
+                delay = self._delay(state, False, paced, not_before)
+                if (delay := max(delay, self._pressure.delay(now))) <= 0:
+                    return
+                await self._pause(delay, endpoint)
+        finally:
+            self._line.remove(turn)
+            if self._line:
+                self._line[0].set()
+
+    async def _pause(self, delay: float, endpoint: str, turn: asyncio.Event | None = None) -> None:
+        """Sleep up to ``delay`` (or until ``turn`` is set); give up if the bot is stopping."""
+        if self._stopping() and not self._may_still_wait(delay):
+            log.warning("%s given up: the bot is stopping", endpoint)
+            raise Undelivered("the bot is stopping")
+        if turn is None:
+            await asyncio.sleep(min(delay, SLICE))
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(turn.wait(), min(delay, SLICE))
 
     def _urgent_may_go(self, now: float) -> bool:
         """A crisis reply is waiting, and Telegram has not paused its chat (or every call)."""
