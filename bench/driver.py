@@ -292,7 +292,9 @@ class Run:
         except (TimeoutError, AssertionError) as error:
             self.watcher.forget(chat)
             if len(self.errors) < 20:
-                self.errors.append(f"{action.kind} {action.value!r}: {str(error)[:1500]}")
+                why = str(error) or f"no reply in {self.options.turn_timeout:g} s; chat so far: "
+                why += "" if str(error) else chat.transcript()[-600:]
+                self.errors.append(f"{action.kind} {action.value!r}: {why[:1500]}")
             else:
                 self.errors.append("")
             return False
@@ -316,7 +318,7 @@ class Run:
 
     async def probe(self, index: int) -> None:
         """One person in crisis among the users: /sos, the reply, a pause, again."""
-        user = self.api.user(user_id=20_000_000 + index, first_name=f"S{index}")
+        user = self.api.user(user_id=900_000_000 + index, first_name=f"S{index}")  # no slot's id
         while time.perf_counter() < self.stop_at:
             await self.turn(user, SOS, into=self.sos_turns)
             await asyncio.sleep(SOS_EVERY)
