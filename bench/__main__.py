@@ -21,6 +21,9 @@ from bench.botproc import KINDS, Kind
 from bench.driver import RunOptions, RunResult, run_one
 
 PROFILED: Kind = "safeplan-unthrottled"
+# /sos latency among people building plans, with and without the lane for crisis replies.
+SOS_KINDS: tuple[Kind, ...] = ("safeplan", "safeplan-nolane")
+SOS_LIMIT = 30  # calls a second the fake accepts overall in that scenario, like Telegram
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,9 @@ class Plan:
     profile: bool
     repeat: int
     json_path: Path | None
+    scenarios: tuple[str, ...] = ("throughput", "sos")
+    sos_users: int = 200
+    sos_probes: int = 4
 
 
 def parse(argv: list[str] | None) -> Plan:
@@ -69,6 +75,16 @@ def parse(argv: list[str] | None) -> Plan:
         default=1,
         help="run every configuration this many times; the table shows the median run",
     )
+    parser.add_argument(
+        "--scenario",
+        choices=["throughput", "sos"],
+        action="append",
+        help="throughput: the table against bare PTB; sos: /sos latency while people build "
+        f"plans, the fake refusing above {SOS_LIMIT} calls/s (repeatable; default both)",
+    )
+    parser.add_argument(
+        "--sos-users", type=int, help="people building plans in the sos scenario (default 200)"
+    )
     parser.add_argument("--quick", action="store_true", help="a small run for smoke tests")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args(argv)
@@ -92,6 +108,9 @@ def parse(argv: list[str] | None) -> Plan:
         profile=args.profile if args.profile is not None else not quick,
         repeat=args.repeat,
         json_path=args.json,
+        scenarios=tuple(dict.fromkeys(args.scenario or ["throughput", "sos"])),
+        sos_users=args.sos_users or (10 if quick else 200),
+        sos_probes=1 if quick else 4,
     )
 
 
@@ -123,7 +142,8 @@ async def run(plan: Plan) -> dict[str, Any]:
     )
     began = time.perf_counter()
     every_run: list[RunResult] = []
-    for latency in plan.latencies_ms:
+    latencies = plan.latencies_ms if "throughput" in plan.scenarios else ()
+    for latency in latencies:
         for round_ in range(plan.repeat):
             for kind in plan.configs:
                 again = f" (run {round_ + 1} of {plan.repeat})" if plan.repeat > 1 else ""
@@ -137,8 +157,9 @@ async def run(plan: Plan) -> dict[str, Any]:
                 )
                 every_run.append(result)
     results = median_runs(every_run)
+    sos_results = await run_sos(plan) if "sos" in plan.scenarios else []
     profile_text, profile_json = "", None
-    if plan.profile and PROFILED in plan.configs:
+    if plan.profile and PROFILED in plan.configs and "throughput" in plan.scenarios:
         latency = plan.latencies_ms[0]
         out(f"  profiling {PROFILED} @ {latency:g} ms ...")
         with tempfile.TemporaryDirectory(prefix="safeplan-bench-profile-") as scratch:
@@ -150,8 +171,12 @@ async def run(plan: Plan) -> dict[str, Any]:
             profile_text, profile_json = report.format_profile(path, profiled, reference)
     found = report.ratios(results)
     out()
-    out(report.format_results(results))
-    warning = report.busy_machine_warning(results)
+    if results:
+        out(report.format_results(results))
+    if sos_results:
+        out()
+        out(report.format_sos(sos_results, SOS_LIMIT))
+    warning = report.busy_machine_warning(results + sos_results)
     if warning:
         out(warning)
     out()
@@ -159,7 +184,7 @@ async def run(plan: Plan) -> dict[str, Any]:
         out("Ratios, our bot against the bare bots on the same harness and API latency:")
         out(report.format_ratios(found))
         out()
-    out(report.format_details(results))
+    out(report.format_details(results + sos_results))
     crisis_text, crisis_figures = report.crisis_eval()
     out(crisis_text)
     out()
@@ -175,9 +200,41 @@ async def run(plan: Plan) -> dict[str, Any]:
         "results": [r.to_json() for r in results],
         "all_runs": [r.to_json() for r in every_run],
         "ratios": [r.to_json() for r in found],
+        "sos": [r.to_json() for r in sos_results],
         "profile": profile_json,
         "crisis_eval": crisis_figures,
     }
+
+
+async def run_sos(plan: Plan) -> list[RunResult]:
+    """/sos latency while many people build plans and the fake refuses above SOS_LIMIT/s."""
+    out = report.out
+    latency = plan.latencies_ms[-1]
+    found = []
+    for kind in SOS_KINDS:
+        out(
+            f"  running {kind} @ {latency:g} ms: {plan.sos_users} people building plans, "
+            f"{plan.sos_probes} sending /sos, 429 above {SOS_LIMIT} calls/s ..."
+        )
+        result = await run_one(
+            RunOptions(
+                kind=kind,
+                latency_ms=latency,
+                users=plan.sos_users,
+                seconds=plan.seconds,
+                warmup=plan.warmup,
+                ramp=plan.ramp,
+                turn_timeout=plan.turn_timeout,
+                sos_probes=plan.sos_probes,
+                overall_limit=SOS_LIMIT,
+            )
+        )
+        out(
+            f"    /sos p50 {result.sos_p50_ms:.0f} ms, p95 {result.sos_p95_ms:.0f} ms "
+            f"({result.sos_count} replies); plans {result.updates_per_s:.1f} updates/s"
+        )
+        found.append(result)
+    return found
 
 
 def median_runs(runs: list[RunResult]) -> list[RunResult]:

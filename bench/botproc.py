@@ -31,7 +31,6 @@ from typing import Any, Literal, get_args
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     ContextTypes,
@@ -41,8 +40,16 @@ from telegram.ext import (
 
 from bench.scripts import BARE_BUTTON
 
-Kind = Literal["bare", "bare-concurrent", "safeplan", "safeplan-unthrottled"]
-KINDS: tuple[Kind, ...] = get_args(Kind)
+Kind = Literal["bare", "bare-concurrent", "safeplan", "safeplan-unthrottled", "safeplan-nolane"]
+# The throughput table; safeplan-nolane runs only in the /sos latency scenario.
+KINDS: tuple[Kind, ...] = ("bare", "bare-concurrent", "safeplan", "safeplan-unthrottled")
+ALL_KINDS: tuple[Kind, ...] = get_args(Kind)
+# How each safeplan variant builds its outbox (bot/outbox.py); "safeplan" is the bot as shipped.
+OUTBOX_OPTIONS: dict[str, dict[str, bool]] = {
+    "safeplan": {},
+    "safeplan-unthrottled": {"pace": False},
+    "safeplan-nolane": {"lane": False},
+}
 TOKEN = "123456:BENCH"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -84,22 +91,16 @@ def build_bare(base_url: str, *, concurrent: bool) -> AnyApplication:
 # -- safeplan --------------------------------------------------------------------------------
 
 
-class _Unthrottled(AIORateLimiter):
-    """AIORateLimiter without its overall 30 calls/s cap: to see the bot's own cost."""
-
-    def __init__(self, max_retries: int = 0) -> None:
-        super().__init__(overall_max_rate=0, group_max_rate=0, max_retries=max_retries)
-
-
 @asynccontextmanager
-async def safeplan(base_url: str, workdir: Path, *, throttled: bool) -> AsyncIterator[Any]:
+async def safeplan(base_url: str, workdir: Path, kind: Kind) -> AsyncIterator[Any]:
     """The bot as ``tests.e2e.running_bot`` builds it: real adapter, SQLite file, encryption.
 
-    ``throttled=False`` swaps only the rate limiter class the adapter builds with for one
-    without the overall cap; everything else is the bot as shipped.
+    The variants differ only in their outbox: ``safeplan-unthrottled`` paces nothing (to show
+    the bot's own cost), ``safeplan-nolane`` gives crisis replies no lane of their own.
     """
     from bot import telegram_adapter
     from bot.crypto import new_encryption_key, new_id_secret
+    from bot.outbox import Outbox
     from bot.runtime import open_runtime
     from bot.settings import Settings
 
@@ -112,16 +113,13 @@ async def safeplan(base_url: str, workdir: Path, *, throttled: bool) -> AsyncIte
         safeplan_id_secret=new_id_secret(),
         log_level="WARNING",
     )
-    if not throttled:
-        # The name TelegramAdapter.build() looks up; this process runs one bot, then exits.
-        vars(telegram_adapter)["AIORateLimiter"] = _Unthrottled
+    outbox = Outbox(**OUTBOX_OPTIONS[kind])
     runtime = await open_runtime(settings)
     try:
-        adapter = telegram_adapter.TelegramAdapter(runtime)
+        adapter = telegram_adapter.TelegramAdapter(runtime, outbox)
         application = adapter.build()
-        limiter = application.bot.rate_limiter
-        if throttled == isinstance(limiter, _Unthrottled):
-            raise RuntimeError(f"unexpected rate limiter for this variant: {limiter!r}")
+        if application.bot.rate_limiter is not outbox:
+            raise RuntimeError(f"unexpected rate limiter: {application.bot.rate_limiter!r}")
         async with application:
             await adapter.set_menus(application)
             yield application
@@ -251,9 +249,7 @@ async def serve(kind: Kind, base_url: str, workdir: Path) -> None:
             application = build_bare(base_url, concurrent=kind == "bare-concurrent")
             await stack.enter_async_context(application)
         else:
-            application = await stack.enter_async_context(
-                safeplan(base_url, workdir, throttled=kind == "safeplan")
-            )
+            application = await stack.enter_async_context(safeplan(base_url, workdir, kind))
         await application.start()
         try:
             async with _fetching(kind, application):
@@ -285,7 +281,7 @@ async def _fetching(kind: Kind, application: Any) -> AsyncIterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.botproc")
-    parser.add_argument("--kind", choices=KINDS, required=True)
+    parser.add_argument("--kind", choices=ALL_KINDS, required=True)
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args(argv)

@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60.0
 MAX_CONVERSATIONS = 100_000  # per slot: a bound, far beyond any run's length
 SAMPLE_EVERY = 0.25  # seconds between RSS samples of the bot process
+SOS = Action("text", "/sos")
+SOS_EVERY = 2.0  # seconds a probe waits between getting its /sos reply and sending the next
 
 
 @dataclass
@@ -52,6 +54,8 @@ class RunOptions:
     prime: bool = True
     turn_timeout: float = 60.0  # a failure guard for one turn, never a measured figure
     profile_to: Path | None = None
+    sos_probes: int = 0  # people who send /sos again and again, besides the users
+    overall_limit: int | None = None  # the fake answers 429 above this many calls a second
 
 
 @dataclass
@@ -87,6 +91,11 @@ class RunResult:
     error_example: str = ""
     bot_log_lines: int = 0
     bot_log_tail: list[str] = field(default_factory=list)
+    sos_count: int = 0  # /sos sent before the window closed and answered after it opened
+    sos_p50_ms: float = 0.0
+    sos_p95_ms: float = 0.0
+    sos_max_ms: float = 0.0
+    refused_per_s: float = 0.0  # calls the fake answered with 429, over the window
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -258,11 +267,17 @@ class Run:
         self.window: tuple[float, float] = (float("inf"), float("inf"))
         self.stop_at = float("inf")
         self.turns: list[tuple[float, float, str]] = []  # (end, latency s, action kind)
+        self.sos_turns: list[tuple[float, float, str]] = []  # the same, for the /sos probes
         self.conversation_ends: list[float] = []
         self.errors: list[str] = []
         self.rss_samples: list[int] = []
 
-    async def turn(self, user: ScriptedUser, action: Action) -> bool:
+    async def turn(
+        self,
+        user: ScriptedUser,
+        action: Action,
+        into: list[tuple[float, float, str]] | None = None,
+    ) -> bool:
         """One action and the wait for the bot's reply; False if it failed."""
         chat = user.private_chat
         done = self.watcher.expect(chat)
@@ -277,11 +292,13 @@ class Run:
         except (TimeoutError, AssertionError) as error:
             self.watcher.forget(chat)
             if len(self.errors) < 20:
-                self.errors.append(f"{action.kind} {action.value!r}: {str(error)[:1500]}")
+                why = str(error) or f"no reply in {self.options.turn_timeout:g} s; chat so far: "
+                why += "" if str(error) else chat.transcript()[-600:]
+                self.errors.append(f"{action.kind} {action.value!r}: {why[:1500]}")
             else:
                 self.errors.append("")
             return False
-        self.turns.append((ended, ended - started, action.kind))
+        (self.turns if into is None else into).append((ended, ended - started, action.kind))
         return True
 
     async def conversation(self, user: ScriptedUser) -> bool:
@@ -298,6 +315,13 @@ class Run:
                 return
             user_id = 10_000_000 + index * 100_000 + person
             await self.conversation(self.api.user(user_id=user_id, first_name=f"P{index}"))
+
+    async def probe(self, index: int) -> None:
+        """One person in crisis among the users: /sos, the reply, a pause, again."""
+        user = self.api.user(user_id=900_000_000 + index, first_name=f"S{index}")  # no slot's id
+        while time.perf_counter() < self.stop_at:
+            await self.turn(user, SOS, into=self.sos_turns)
+            await asyncio.sleep(SOS_EVERY)
 
     async def sample_rss(self) -> None:
         while time.perf_counter() < self.stop_at:
@@ -330,6 +354,9 @@ class Run:
         self.stop_at = start + options.seconds
         delays = [options.ramp * i / options.users for i in range(options.users)]
         slots = [asyncio.create_task(self.slot(i, d)) for i, d in enumerate(delays)]
+        slots += [asyncio.create_task(self.probe(i)) for i in range(options.sos_probes)]
+        if options.overall_limit is not None:
+            self.api.set_rate_limits(overall=options.overall_limit)
         sampler = asyncio.create_task(self.sample_rss())
         try:
             await asyncio.sleep(max(0.0, start - time.perf_counter()))
@@ -357,6 +384,7 @@ class Run:
                 task.cancel()
             raise
         calls = Counter(r.method for r in self.api.requests[first:last])
+        refused = sum(1 for r in self.api.requests[first:last] if r.status == 429)
         machine_cpu = None
         if machine_before is not None and machine_after is not None:
             machine_cpu = machine_after - machine_before
@@ -367,6 +395,7 @@ class Run:
             driver_after - driver_before,
             machine_cpu,
             calls,
+            refused,
             await self.bot.quit(),
         )
 
@@ -387,6 +416,7 @@ class Run:
         driver_cpu: float,
         machine_cpu: float | None,
         calls: Counter[str],
+        refused: int,
         bye: dict[str, Any],
     ) -> RunResult:
         options = self.options
@@ -396,6 +426,9 @@ class Run:
         n = len(inside)
         per = 1 / n if n else 0.0
         latencies = sorted(t[1] * 1000 for t in inside)
+        # Every /sos sent before the window closed and answered after it opened, even if the
+        # answer came after the window: a slow crisis reply must not drop out of the figures.
+        sos = sorted(t[1] * 1000 for t in self.sos_turns if t[0] >= opened and t[0] - t[1] < closed)
         bot_cpu = after["cpu"] - before["cpu"]
         others = None
         if machine_cpu is not None and wall > 0:
@@ -440,6 +473,11 @@ class Run:
             error_example=next((e for e in self.errors if e), ""),
             bot_log_lines=len(log_lines),
             bot_log_tail=log_lines[-5:],
+            sos_count=len(sos),
+            sos_p50_ms=percentile(sos, 50),
+            sos_p95_ms=percentile(sos, 95),
+            sos_max_ms=sos[-1] if sos else 0.0,
+            refused_per_s=refused / wall if wall > 0 else 0.0,
         )
 
 

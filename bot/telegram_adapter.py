@@ -8,14 +8,12 @@ and in order; different people are served concurrently.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import (
-    Bot,
     BotCommand,
     BotCommandScopeAllPrivateChats,
     InlineKeyboardButton,
@@ -27,20 +25,21 @@ from telegram import (
     Message as TgMessage,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     Defaults,
+    ExtBot,
     MessageHandler,
     filters,
 )
 
 from bot.events import Command, Event, Press, Reply, Unsupported, Who, clean_text
 from bot.i18n import Catalogs
+from bot.outbox import Outbox, Priority, Undelivered
 from bot.runtime import Runtime
 from bot.screens import ContactCard, Message, Screen
 from flows.engine import ContactShared, Typed
@@ -122,8 +121,9 @@ def keyboard(message: Message) -> InlineKeyboardMarkup | None:
 
 
 class TelegramAdapter:
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, outbox: Outbox | None = None) -> None:
         self.runtime = runtime
+        self.outbox = outbox or Outbox()
         self.service = runtime.conversations
         self.vault = runtime.vault
 
@@ -166,7 +166,13 @@ class TelegramAdapter:
         query = update.callback_query
         if query is None:
             return
-        await query.answer()  # first: the client shows a spinner until we do
+        try:
+            await query.answer()  # first: the client shows a spinner until we do
+        except TelegramError as error:
+            # "query is too old" after downtime: the press still counts.
+            log.info(
+                "update %s: press not acknowledged (%s)", update.update_id, type(error).__name__
+            )
         message = query.message
         if message is None or message.chat.type != "private":
             return
@@ -187,35 +193,70 @@ class TelegramAdapter:
         await message.reply_text(t.gettext(GROUP_NOTE).format(link=link), parse_mode=None)
 
     async def send(
-        self, bot: Bot, chat_id: int, reply: Reply, pressed: TgMessage | None = None
+        self, bot: ExtBot[Any], chat_id: int, reply: Reply, pressed: TgMessage | None = None
     ) -> None:
+        """Show a reply; a chat that blocked the bot gets nothing more (and is not retried)."""
+        priority: Priority | None = {"urgent": True} if reply.urgent else None
         screens: list[Screen] = reply.screens
-        if pressed is not None:
-            first = screens[0] if screens else None
-            if reply.in_place and isinstance(first, Message):
-                await self._edit(pressed, first)
-                screens = screens[1:]
-            elif not reply.keep_pressed_buttons:
-                await self._drop_keyboard(pressed)
-        for screen in screens:
-            if isinstance(screen, ContactCard):
-                await bot.send_contact(
-                    chat_id, phone_number=screen.phone, first_name=screen.name[:64]
-                )
-            else:
-                await bot.send_message(chat_id, screen.html, reply_markup=keyboard(screen))
-
-    async def _edit(self, pressed: TgMessage, screen: Message) -> None:
         try:
-            await pressed.edit_text(screen.html, reply_markup=keyboard(screen))
-        except BadRequest as error:
-            if "not modified" not in error.message:
-                raise
+            if pressed is not None:
+                first = screens[0] if screens else None
+                if reply.in_place and isinstance(first, Message):
+                    await self._edit(bot, pressed, first, priority)
+                    screens = screens[1:]
+                elif not reply.keep_pressed_buttons:
+                    await self._drop_keyboard(bot, pressed)
+            for screen in screens:
+                await self._show(bot, chat_id, screen, priority)
+        except Forbidden:
+            log.info("a reply was not sent: the person blocked the bot")
+        except Undelivered:
+            return  # the bot is stopping; the outbox logged it
 
-    async def _drop_keyboard(self, pressed: TgMessage) -> None:
-        # Already gone, too old to edit, or unchanged: nothing to undo.
-        with contextlib.suppress(BadRequest):
-            await pressed.edit_reply_markup(reply_markup=None)
+    async def _show(
+        self, bot: ExtBot[Any], chat_id: int, screen: Screen, priority: Priority | None
+    ) -> None:
+        if isinstance(screen, ContactCard):
+            await bot.send_contact(
+                chat_id,
+                phone_number=screen.phone,
+                first_name=screen.name[:64],
+                rate_limit_args=priority,
+            )
+        else:
+            await bot.send_message(
+                chat_id, screen.html, reply_markup=keyboard(screen), rate_limit_args=priority
+            )
+
+    async def _edit(
+        self, bot: ExtBot[Any], pressed: TgMessage, screen: Message, priority: Priority | None
+    ) -> None:
+        """Replace the pressed message; if Telegram won't, the screen comes as a new message."""
+        try:
+            await bot.edit_message_text(
+                screen.html,
+                chat_id=pressed.chat_id,
+                message_id=pressed.message_id,
+                reply_markup=keyboard(screen),
+                rate_limit_args=priority,
+            )
+        except BadRequest as error:
+            if "not modified" in error.message:
+                return
+            log.info("edit refused (%s): sending the screen anew", type(error).__name__)
+            await self._show(bot, pressed.chat_id, screen, priority)
+
+    async def _drop_keyboard(self, bot: ExtBot[Any], pressed: TgMessage) -> None:
+        # Already gone, too old to edit, unchanged, or Telegram unreachable: the reply matters
+        # more than the old buttons, which are handled as stale if pressed again.
+        try:
+            await bot.edit_message_reply_markup(
+                chat_id=pressed.chat_id, message_id=pressed.message_id, reply_markup=None
+            )
+        except Forbidden:
+            raise
+        except TelegramError as error:
+            log.info("old keyboard left in place (%s)", type(error).__name__)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Never the update's content: it may hold what a person wrote.
@@ -256,7 +297,7 @@ class TelegramAdapter:
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
             )
-            .rate_limiter(AIORateLimiter(max_retries=2))
+            .rate_limiter(self.outbox)
             .concurrent_updates(OnePersonAtATime())
             .post_init(self.set_menus)
             .build()
@@ -273,6 +314,7 @@ class TelegramAdapter:
             MessageHandler(~private & filters.UpdateType.MESSAGE & filters.COMMAND, self.on_group)
         )
         application.add_error_handler(self.on_error)
+        self.outbox.watch(lambda: application.running)
         return application
 
 

@@ -90,13 +90,19 @@ def bot_process(
     )
 
 
-async def turn(user: ScriptedUser, action: str, *, text: bool = False) -> list[BotMessage]:
+async def turn(
+    user: ScriptedUser,
+    action: str,
+    *,
+    text: bool = False,
+    timeout: float = 10.0,  # noqa: ASYNC109 -- a failure guard; long plans are paced
+) -> list[BotMessage]:
     """One step of a script: press a button (or, with text=True, type) and wait for the reply."""
     if text:
         await user.send(action)
     else:
         await user.click(action)
-    return await user.reply()
+    return await user.reply(timeout)
 
 
 async def start_plan(

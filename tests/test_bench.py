@@ -7,12 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.__main__ import SOS_KINDS
 from bench.botproc import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_quick_benchmark_completes_with_throughput_for_every_configuration(
+def test_quick_benchmark_completes_with_figures_for_every_configuration(
     tmp_path: Path,
 ) -> None:
     """A subprocess, as `make bench` runs it: its own event loop and its own bot processes."""
@@ -26,8 +27,11 @@ def test_quick_benchmark_completes_with_throughput_for_every_configuration(
         check=False,
     )
     assert finished.returncode == 0, finished.stdout + finished.stderr
-    results = json.loads(figures.read_text())["results"]
+    found = json.loads(figures.read_text())
+    results = found["results"]
     assert sorted(r["config"] for r in results) == sorted(KINDS)
     for result in results:
         assert result["updates_per_s"] > 0, result
         assert result["turns"] > 0, result
+    # The /sos scenario: with and without the lane for crisis replies, both reported.
+    assert sorted(r["config"] for r in found["sos"]) == sorted(SOS_KINDS)

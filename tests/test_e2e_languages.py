@@ -129,7 +129,8 @@ async def test_a_long_plan_in_the_longest_language_splits_under_4096(
     async with bot.conversations.store.open(key) as record:
         record.person.region, record.person.language = "UA", language
         await record.save_plan("safety_plan", SAFETY_PLAN.version, answers)
-    shown = await turn(user, "/myplan", text=True)
+    # Dozens of messages: Telegram allows about one a second in a chat.
+    shown = await turn(user, "/myplan", text=True, timeout=90)
     assert all(len(m.text) <= 4096 for m in shown)
     text = joined(shown)
     for step in SAFETY_PLAN.steps:

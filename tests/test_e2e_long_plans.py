@@ -25,7 +25,8 @@ async def test_a_maximum_plan_is_split_under_4096_characters_and_nothing_is_lost
         record.person.region = "US"
         await record.save_plan("safety_plan", SAFETY_PLAN.version, answers)
 
-    shown = await turn(user, "/myplan", text=True)
+    # A plan this long is dozens of messages: Telegram allows about one a second in a chat.
+    shown = await turn(user, "/myplan", text=True, timeout=90)
     texts = [m.text for m in shown if m.kind == "text"]
     assert all(len(text) <= 4096 for text in texts)  # the fake server refuses longer ones too
     everything = joined(shown)
@@ -35,10 +36,10 @@ async def test_a_maximum_plan_is_split_under_4096_characters_and_nothing_is_lost
     assert everything.index("988") < everything.index("1. Warning signs")
 
     await user.send("/start")
-    await user.reply()
-    review = await turn(user, "Continue")  # → safe? → choose → the saved plan, for review
-    review = await turn(user, "Yes, I'm safe right now")
-    review = await turn(user, "A safety plan")
+    await user.reply(90)
+    review = await turn(user, "Continue", timeout=90)  # → safe? → choose → the saved plan
+    review = await turn(user, "Yes, I'm safe right now", timeout=90)
+    review = await turn(user, "A safety plan", timeout=90)
     assert "Here is your saved plan" in joined(review)
     assert "✓ Save my plan" in review[-1].button_labels
     assert all(len(m.text) <= 4096 for m in review)

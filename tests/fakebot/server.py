@@ -92,6 +92,29 @@ def bad_request(message: str) -> ApiError:
     return ApiError(400, f"Bad Request: {message}")
 
 
+# Longer than any client waits: a call held this long has been given up by the bot.
+STALL_SECONDS = 120.0
+
+
+class _Stall:
+    """An injected failure: hold the call unanswered until the client gives up (a timeout)."""
+
+
+class _Disconnect:
+    """An injected failure: close the connection without an answer."""
+
+
+_Failure = ApiError | _Stall | _Disconnect
+
+
+@dataclass
+class _Allowance:
+    """One chat's token bucket in the per-chat rate limit mode."""
+
+    tokens: float
+    stamp: float
+
+
 # -- Telegram's HTML parse mode ----------------------------------------------------------------
 
 
@@ -482,7 +505,12 @@ class FakeBotApi:
         self._port = 0
         self._closing = False
         self._latency = 0.0
-        self._failures: dict[str, deque[ApiError]] = {}
+        self._failures: dict[str, deque[_Failure]] = {}
+        self._overall_limit: int | None = None
+        self._chat_limit: tuple[float, float] | None = None
+        self._limit_retry_after = 1
+        self._accepted: deque[float] = deque()
+        self._allowances: dict[int, _Allowance] = {}
         self._chats: dict[int, Chat] = {}
         self._users: dict[int, ScriptedUser] = {}
         self._updates: list[JSON] = []
@@ -665,6 +693,36 @@ class FakeBotApi:
         queue = self._failures.setdefault(method.lower(), deque())
         queue.extend(ApiError(error_code, description or default, parameters) for _ in range(times))
 
+    def time_out_next(self, method: str, *, times: int = 1) -> None:
+        """Hold the next ``times`` calls of ``method`` unanswered until the client gives up.
+
+        Nothing happens to any chat: the bot sees a timeout (PTB's read timeout, 5 s).
+        """
+        self._failures.setdefault(method.lower(), deque()).extend(_Stall() for _ in range(times))
+
+    def disconnect_next(self, method: str, *, times: int = 1) -> None:
+        """Close the connection of the next ``times`` calls of ``method`` without an answer."""
+        queue = self._failures.setdefault(method.lower(), deque())
+        queue.extend(_Disconnect() for _ in range(times))
+
+    def set_rate_limits(
+        self,
+        overall: int | None = 30,
+        per_chat: tuple[float, float] | None = None,
+        *,
+        retry_after: int = 1,
+    ) -> None:
+        """Answer 429 like Telegram's flood control, for calls that name a chat.
+
+        ``overall``: calls accepted in any one second, across chats. ``per_chat``: (calls a
+        second sustained, burst) for each chat. None turns a limit off; both None, no limits.
+        """
+        self._overall_limit = overall
+        self._chat_limit = per_chat
+        self._limit_retry_after = retry_after
+        self._accepted.clear()
+        self._allowances.clear()
+
     def calls(self, method: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method.lower() == method.lower()]
 
@@ -773,9 +831,10 @@ class FakeBotApi:
                 await asyncio.sleep(self._latency)
             failures = self._failures.get(name.lower())
             if failures:
-                raise failures.popleft()
+                await self._inject(request, failures.popleft())
             if entry is None:
                 raise ApiError(404, "Not Found: method not found")
+            self._flood_control(record.params)
             result = entry[1](_Params(record.params, record.files))
             if inspect.isawaitable(result):
                 result = await result
@@ -786,6 +845,43 @@ class FakeBotApi:
         record.status, record.response = status, body
         await self._notify()
         return web.json_response(body, status=status)
+
+    @staticmethod
+    async def _inject(request: web.Request, failure: _Failure) -> None:
+        if isinstance(failure, ApiError):
+            raise failure
+        if isinstance(failure, _Stall):
+            # The client gives up first; handler_cancellation then cancels this sleep.
+            await asyncio.sleep(STALL_SECONDS)
+            raise ApiError(504, "Gateway Timeout")
+        assert request.transport is not None
+        request.transport.abort()
+        raise asyncio.CancelledError  # nothing can be answered on a closed connection
+
+    def _flood_control(self, params: JSON) -> None:
+        """429 above the overall or per-chat rate (set_rate_limits), for calls naming a chat."""
+        chat_id = _chat_id(params.get("chat_id"))
+        if chat_id is None or (self._overall_limit is None and self._chat_limit is None):
+            return
+        now = time.monotonic()
+        while self._accepted and self._accepted[0] <= now - 1.0:
+            self._accepted.popleft()
+        refused = self._overall_limit is not None and len(self._accepted) >= self._overall_limit
+        allowance = None
+        if self._chat_limit is not None:
+            rate, burst = self._chat_limit
+            allowance = self._allowances.setdefault(chat_id, _Allowance(burst, now))
+            allowance.tokens = min(burst, allowance.tokens + (now - allowance.stamp) * rate)
+            allowance.stamp = now
+            refused = refused or allowance.tokens < 1
+        if refused:
+            seconds = self._limit_retry_after
+            raise ApiError(
+                429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds}
+            )
+        self._accepted.append(now)
+        if allowance is not None:
+            allowance.tokens -= 1
 
     async def _download(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
